@@ -1,0 +1,272 @@
+"""Schemas -> one ``referencing.Registry``, loaded once, offline, and checked as it loads.
+
+A schema folder holds ``_common/`` (shared definitions and the vocabulary's
+meta-schemas) and one folder per API, with one folder per operation holding an
+``operation.yaml`` manifest and one schema file per part. Loading fails with a
+:class:`~invoicespec.errors.SchemaError` naming the file when:
+
+- a file is not valid YAML, or its ``$id`` does not mirror its path;
+- a schema breaks the dialect (an unknown keyword, a bad ``x-`` argument, an
+  unknown ``format``), or a manifest breaks the manifest schema;
+- a ``$ref`` leads outside the shipped schemas (nothing is ever retrieved);
+- a ``pattern`` does not compile with RE2, a region is unknown to phonenumbers,
+  or a relational keyword names a field its object does not declare.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from types import MappingProxyType
+from typing import Any
+
+import jsonschema_specifications
+import phonenumbers
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.exceptions import NoSuchResource, Unresolvable
+from referencing.jsonschema import DRAFT202012
+
+from invoicespec._keywords import compile_pattern
+from invoicespec._pointer import format_pointer, parse_pointer
+from invoicespec._yaml import YAMLError, load_trusted
+from invoicespec.errors import SchemaError
+
+__all__ = ["BASE_URI", "DIALECT", "Catalog", "Operation", "PartSpec", "load_catalog", "shipped"]
+
+BASE_URI = "https://schemas.invoicespec.dev/"
+DIALECT = BASE_URI + "_common/meta/dialect.yaml"
+MANIFEST_SCHEMA = BASE_URI + "_common/meta/operation.yaml"
+META_FOLDER = "_common/meta/"
+MANIFEST_NAME = "operation.yaml"
+# Values of these keywords are data, not schemas: no $ref or pattern inside them counts.
+_DATA_KEYWORDS = frozenset({"examples", "enum", "const", "default"})
+
+
+@dataclass(frozen=True)
+class PartSpec:
+    """One part of an operation: its name, schema, description and media type."""
+
+    name: str
+    schema_uri: str
+    description: str
+    media_type: str = "application/json"
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation, as its ``operation.yaml`` manifest describes it."""
+
+    id: str
+    vendor: str
+    method: str
+    path: str
+    summary: str
+    docs: tuple[str, ...]
+    parts: Mapping[str, PartSpec]
+    description: str = ""
+    security: str = ""
+    server: str = ""
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every schema document and operation of one schema folder."""
+
+    registry: Registry
+    documents: Mapping[str, dict]
+    operations: Mapping[str, Operation]
+    files: Mapping[str, str] = field(default_factory=dict)  # $id -> path relative to the folder
+
+
+def _refuse(uri: str) -> Resource:
+    raise NoSuchResource(ref=uri)
+
+
+def _walk(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.is_dir():
+            if not entry.name.startswith((".", "__")):
+                yield from _walk(entry, f"{prefix}{entry.name}/")
+        elif entry.name.endswith(".yaml"):
+            yield prefix + entry.name, entry
+
+
+def _read(relative: str, entry: Traversable) -> Any:
+    try:
+        return load_trusted(entry.read_text(encoding="utf-8"))
+    except (YAMLError, UnicodeDecodeError) as error:
+        raise SchemaError(f"{relative}: {error}") from None
+
+
+def load_catalog(root: Traversable) -> Catalog:
+    """Load and check every schema and manifest below ``root``."""
+    documents: dict[str, dict] = {}
+    relative_of: dict[str, str] = {}
+    manifests: dict[str, Any] = {}
+    for relative, entry in _walk(root):
+        content = _read(relative, entry)
+        if relative.endswith("/" + MANIFEST_NAME) and not relative.startswith("_common/"):
+            manifests[relative] = content
+            continue
+        expected = BASE_URI + relative
+        if not isinstance(content, dict) or content.get("$id") != expected:
+            found = content.get("$id") if isinstance(content, dict) else None
+            raise SchemaError(f"{relative}: $id must be {expected!r} (mirroring the file's path), not {found!r}")
+        documents[expected] = content
+        relative_of[expected] = relative
+
+    registry: Registry = Registry(retrieve=_refuse)  # type: ignore[call-arg]
+    registry = registry.with_resources(jsonschema_specifications.REGISTRY.items())  # the 2020-12 meta-schemas
+    registry = registry.with_resources(
+        (uri, DRAFT202012.create_resource(document)) for uri, document in documents.items()
+    ).crawl()
+
+    if DIALECT not in documents or MANIFEST_SCHEMA not in documents:
+        raise SchemaError(f"{root}: the folder lacks _common/meta/ (the dialect and manifest meta-schemas)")
+    dialect = Draft202012Validator(documents[DIALECT], registry=registry)
+    for uri, document in documents.items():
+        relative = relative_of[uri]
+        if relative.startswith(META_FOLDER):
+            _check(Draft202012Validator(Draft202012Validator.META_SCHEMA), document, relative)
+            continue
+        if document.get("$schema") != DIALECT:
+            raise SchemaError(f"{relative}: $schema must be {DIALECT!r}")
+        _check(dialect, document, relative)
+        _check_references(registry, uri, document, relative)
+        _check_semantics(document, relative)
+
+    manifest_validator = Draft202012Validator(documents[MANIFEST_SCHEMA], registry=registry)
+    operations: dict[str, Operation] = {}
+    for relative, manifest in manifests.items():
+        _check(manifest_validator, manifest, relative)
+        operation = _operation(relative, manifest, documents)
+        operations[operation.id] = operation
+
+    return Catalog(
+        registry=registry,
+        documents=MappingProxyType(documents),
+        operations=MappingProxyType(dict(sorted(operations.items()))),
+        files=MappingProxyType(relative_of),
+    )
+
+
+def _check(validator: Draft202012Validator, document: Any, relative: str) -> None:
+    error = next(iter(sorted(validator.iter_errors(document), key=lambda e: e.path)), None)
+    if error is not None:
+        where = format_pointer(error.absolute_path) or "(root)"
+        raise SchemaError(f"{relative}: at {where}: {error.message[:300]}")
+
+
+def _operation(relative: str, manifest: dict, documents: Mapping[str, dict]) -> Operation:
+    folders = relative.split("/")
+    if len(folders) != 3:
+        raise SchemaError(f"{relative}: a manifest must sit at <api>/<operation>/{MANIFEST_NAME}")
+    api, name = folders[0], folders[1]
+    parts: dict[str, PartSpec] = {}
+    for part_name, spec in manifest["parts"].items():
+        uri = f"{BASE_URI}{api}/{name}/{spec['schema']}"
+        if uri not in documents:
+            raise SchemaError(f"{relative}: part {part_name!r} names {spec['schema']!r}, which does not exist")
+        parts[part_name] = PartSpec(
+            name=part_name,
+            schema_uri=uri,
+            description=spec["description"],
+            media_type=spec.get("mediaType", "application/json"),
+        )
+    return Operation(
+        id=f"{api}.{name}",
+        vendor=manifest["vendor"],
+        method=manifest["method"],
+        path=manifest["path"],
+        summary=manifest["summary"],
+        docs=tuple(manifest["docs"]),
+        parts=MappingProxyType(dict(sorted(parts.items(), key=lambda item: part_order(item[0])))),
+        description=manifest.get("description", ""),
+        security=manifest.get("security", ""),
+        server=manifest.get("server", ""),
+    )
+
+
+def part_order(name: str) -> tuple[int, str]:
+    """Sort key: request parts first, then responses by status."""
+    return ({"request": 0, "request.headers": 1, "request.path": 2}.get(name, 3), name)
+
+
+def subschemas(schema: Any, pointer: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, dict]]:
+    """Every schema object inside ``schema`` (itself included), with its location."""
+    stack = [(pointer, schema)]
+    while stack:
+        where, node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        yield where, node
+        for key, value in node.items():
+            if key in _DATA_KEYWORDS or key.startswith("x-"):
+                continue
+            if key in ("properties", "patternProperties", "$defs", "dependentSchemas"):
+                if isinstance(value, dict):
+                    stack.extend(((*where, key, name), sub) for name, sub in value.items())
+            elif isinstance(value, list):
+                stack.extend(((*where, key, index), sub) for index, sub in enumerate(value))
+            elif isinstance(value, dict):
+                stack.append(((*where, key), value))
+
+
+def _check_references(registry: Registry, uri: str, document: dict, relative: str) -> None:
+    resolver = registry.resolver(base_uri=uri)
+    for where, node in subschemas(document):
+        for keyword in ("$ref", "$dynamicRef"):
+            ref = node.get(keyword)
+            if not isinstance(ref, str):
+                continue
+            try:
+                resolver.lookup(ref)
+            except Unresolvable:
+                raise SchemaError(
+                    f"{relative}: at {format_pointer(where) or '(root)'}: {keyword} {ref!r} does not lead to a "
+                    "shipped schema (nothing outside the schema folder is ever retrieved)"
+                ) from None
+
+
+def _check_semantics(document: dict, relative: str) -> None:
+    def fail(where: tuple, message: str) -> None:
+        raise SchemaError(f"{relative}: at {format_pointer(where) or '(root)'}: {message}")
+
+    regions = phonenumbers.SUPPORTED_REGIONS
+    for where, node in subschemas(document):
+        patterns = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
+        patterns += list(node.get("patternProperties", {}))
+        for pattern in patterns:
+            try:
+                compile_pattern(pattern)
+            except Exception as error:  # re2.error derives from Exception only
+                fail(where, f"pattern {pattern!r} does not compile with RE2: {error}")
+        for keyword in ("x-phone", "x-destination-cost"):
+            region = node.get(keyword, {}).get("defaultRegion")
+            if region is not None and region not in regions:
+                fail(where, f"{keyword}: phonenumbers has no region {region!r}")
+        declared = node.get("properties")
+        pointers = [pair[side] for pair in node.get("x-date-order", []) for side in ("earlier", "later")]
+        if "x-destination-cost" in node:
+            cost = node["x-destination-cost"]
+            pointers += [cost["phone"], cost["acceptedBy"]]
+            for tier in cost["tiers"]:
+                unknown = [r for r in tier["regions"] if r not in regions]
+                if unknown:
+                    fail(where, f"x-destination-cost: tier {tier['name']!r} names unknown regions {unknown}")
+        pointers += [f"/{name}" for name in node.get("x-required-any-of", [])]
+        if isinstance(declared, dict):
+            for pointer in pointers:
+                head = parse_pointer(pointer)[0]
+                if head not in declared:
+                    fail(where, f"{pointer!r} names the field {head!r}, which this object does not declare")
+
+
+@lru_cache(maxsize=1)
+def shipped() -> Catalog:
+    """The catalog of the schemas that ship with the library (loaded on first use)."""
+    return load_catalog(files("invoicespec") / "schemas")

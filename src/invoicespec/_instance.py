@@ -1,0 +1,75 @@
+"""Checks on the payload itself, before any schema: is it JSON data, and not too deep?
+
+jsonschema assumes JSON data: a NaN passes ``minimum``, a ``set`` or a tuple
+confuses ``type``, and very deep nesting ends in ``RecursionError``. One
+iterative pass refuses all of that up front, in linear time, with one clear
+error per offending value (at most :data:`MAX_REPORTED`).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from invoicespec._pointer import format_pointer
+from invoicespec._rules import short
+from invoicespec.errors import Error
+
+__all__ = ["MAX_DEPTH", "check_json", "copy_json"]
+
+#: The deepest nesting a payload may have (real invoices stay under 10).
+MAX_DEPTH = 100
+MAX_REPORTED = 20
+
+
+def check_json(instance: Any) -> list[Error]:
+    """Errors for every value that is not JSON data, or a single error if nesting is too deep.
+
+    JSON data here is what ``json.loads`` produces (``dict`` with ``str`` keys,
+    ``list``, ``str``, ``int``, finite ``float``, ``bool``, ``None``), plus finite
+    ``Decimal`` (``json.loads(..., parse_float=Decimal)``, the exact way to read amounts).
+    """
+    errors: list[Error] = []
+    stack: list[tuple[Any, tuple, int]] = [(instance, (), 0)]
+    while stack:
+        value, path, depth = stack.pop()
+        if isinstance(value, dict | list):
+            if depth >= MAX_DEPTH:
+                return [Error(format_pointer(path), "max-depth",
+                              f"nested too deep: at most {MAX_DEPTH} levels of objects and arrays are accepted")]
+            if isinstance(value, dict):
+                children = []
+                for key, item in value.items():
+                    if not isinstance(key, str):
+                        errors.append(Error(format_pointer(path), "json",
+                                            f"object keys must be strings, not {short(key)}"))
+                    else:
+                        children.append((item, (*path, key), depth + 1))
+            else:
+                children = [(item, (*path, index), depth + 1) for index, item in enumerate(value)]
+            stack.extend(reversed(children))  # so that errors come in document order
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                errors.append(Error(format_pointer(path), "json",
+                                    f"{value!r} is not a JSON number: only finite numbers are allowed"))
+        elif isinstance(value, Decimal):
+            if not value.is_finite():
+                errors.append(Error(format_pointer(path), "json",
+                                    f"{value} is not a JSON number: only finite numbers are allowed"))
+        elif not (value is None or isinstance(value, str | int | bool)):
+            errors.append(Error(format_pointer(path), "json",
+                                f"{short(value)} is not a JSON value (expected an object, array, string, "
+                                "number, boolean or null)"))
+        if len(errors) >= MAX_REPORTED:
+            break
+    return errors
+
+
+def copy_json(value: Any) -> Any:
+    """A deep copy of JSON data (containers new, scalars shared: they are immutable)."""
+    if isinstance(value, dict):
+        return {key: copy_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [copy_json(item) for item in value]
+    return value

@@ -1,0 +1,239 @@
+"""One function per keyword, in jsonschema's shape ``(validator, value, instance, schema)``.
+
+Each has a type guard with an early return, yields ``ValidationError`` (never
+raises) and keeps its rule in ``_rules.py``. Besides the library's own ``x-``
+vocabulary, a few standard keywords are replaced where the stock implementation
+is unsafe or reports the wrong place:
+
+- ``pattern``: RE2 (linear time, no catastrophic backtracking; ``$`` is the end of
+  the string and ``\\d`` is ASCII, as in ECMA-262) instead of Python's ``re``;
+- ``required``, ``dependentRequired``, ``additionalProperties``: one error per
+  field, at the field's own path, so the error points where the user must look;
+- ``uniqueItems``: hashing instead of the stock pairwise comparison (quadratic);
+- ``readOnly`` (requests only): an assertion, as GetBill's "status cannot be set".
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import re2
+from jsonschema import ValidationError
+
+from invoicespec import _rules
+from invoicespec._pointer import MISSING, parse_pointer, resolve
+
+__all__ = ["REQUEST_KEYWORDS", "RESPONSE_KEYWORDS", "compile_pattern"]
+
+Errors = Iterator[ValidationError]
+
+
+@lru_cache(maxsize=None)
+def compile_pattern(pattern: str) -> Any:
+    """Compile an ECMA-262-style pattern with RE2 (patterns come from schemas, so the cache is bounded)."""
+    options = re2.Options()
+    options.log_errors = False
+    return re2.compile(pattern, options)
+
+
+# -- standard keywords, reimplemented -------------------------------------------------------------
+
+
+def pattern(validator, regex: str, instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, str):
+        return
+    if compile_pattern(regex).search(instance) is None:
+        yield ValidationError(f"does not match the pattern {regex!r}")
+
+
+def required(validator, names: list[str], instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, dict):
+        return
+    for name in names:
+        if name not in instance:
+            yield ValidationError(f"the field {name!r} is required", path=[name], instance=MISSING)
+
+
+def dependent_required(validator, dependencies: dict, instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, dict):
+        return
+    for trigger, names in dependencies.items():
+        if trigger not in instance:
+            continue
+        for name in names:
+            if name not in instance:
+                yield ValidationError(
+                    f"the field {name!r} is required when {trigger!r} is present",
+                    path=[name], instance=MISSING,
+                )
+
+
+def additional_properties(validator, extra_schema: Any, instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, dict):
+        return
+    declared = schema.get("properties", {})
+    patterns = [compile_pattern(p) for p in schema.get("patternProperties", {})]
+    extras = [
+        name for name in instance
+        if name not in declared and not any(p.search(name) for p in patterns)
+    ]
+    if extra_schema is False:
+        for name in extras:
+            yield ValidationError(_unknown_field(name, declared), path=[name], instance=instance[name])
+    elif isinstance(extra_schema, dict):
+        for name in extras:
+            yield from validator.descend(instance[name], extra_schema, path=name)
+
+
+def _unknown_field(name: str, declared: dict) -> str:
+    shown = _rules.short(name)
+    if len(name) <= 100:
+        close = difflib.get_close_matches(name, list(declared), n=1, cutoff=0.7)
+        if not close:
+            close = [field for field in declared if field.lower() == name.lower()]
+        if close:
+            return f"unknown field {shown}: did you mean {close[0]!r}?"
+    if declared and len(declared) <= 12:
+        return f"unknown field {shown}: the fields allowed here are {', '.join(declared)}"
+    return f"unknown field {shown}: it is not defined for this object"
+
+
+def _canonical(value: Any) -> Any:
+    """A hashable form in which equal JSON values (1 and 1.0, key order) are equal."""
+    if isinstance(value, dict):
+        return ("object", frozenset((key, _canonical(item)) for key, item in value.items()))
+    if isinstance(value, list):
+        return ("array", tuple(_canonical(item) for item in value))
+    if isinstance(value, bool) or value is None:
+        return ("literal", value)
+    if isinstance(value, int | float | Decimal):
+        return ("number", value)
+    return ("string", value)
+
+
+def unique_items(validator, unique: bool, instance: Any, schema: dict) -> Errors:
+    if not unique or not isinstance(instance, list):
+        return
+    seen: dict[Any, int] = {}
+    for index, item in enumerate(instance):
+        key = _canonical(item)
+        if key in seen:
+            yield ValidationError(
+                f"items must be unique: item {index} repeats item {seen[key]}",
+                path=[index], instance=item,
+            )
+        else:
+            seen[key] = index
+
+
+def read_only(validator, flag: bool, instance: Any, schema: dict) -> Errors:
+    if flag is True:
+        yield ValidationError("is read-only: the server sets it, and a request must not send it")
+
+
+# -- the x- vocabulary ----------------------------------------------------------------------------
+
+
+def required_any_of(validator, names: list[str], instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, dict):
+        return
+    if not any(name in instance for name in names):
+        listed = ", ".join(repr(name) for name in names[:-1]) + f" or {names[-1]!r}"
+        yield ValidationError(f"at least one of {listed} is required", instance=instance)
+
+
+def date_order(validator, pairs: list[dict], instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, dict):
+        return
+    for pair in pairs:
+        earlier, _ = resolve(instance, parse_pointer(pair["earlier"]))
+        later, later_path = resolve(instance, parse_pointer(pair["later"]))
+        if earlier is MISSING or later is MISSING:
+            continue
+        order = _rules.compare_temporal(earlier, later)  # None: absent, null, malformed, or mixed kinds
+        strict = pair.get("relation", "<=") == "<"
+        if order is None or order < 0 or (order == 0 and not strict):
+            continue
+        relation = "after" if strict else "on or after"
+        yield ValidationError(
+            f"{pair['later'][1:]} ({later}) must be {relation} {pair['earlier'][1:]} ({earlier})",
+            path=later_path, instance=later,
+        )
+
+
+def phone(validator, options: dict, instance: Any, schema: dict) -> Errors:
+    result = _rules.check_phone(instance, options.get("defaultRegion"))
+    if result is not None and result.problem is not None:
+        yield ValidationError(result.message)
+
+
+def destination_cost(validator, options: dict, instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, dict):
+        return
+    number, number_path = resolve(instance, parse_pointer(options["phone"]))
+    result = _rules.check_phone(number, options.get("defaultRegion"))
+    if result is None or result.problem is not None:
+        return  # no phone, or an invalid one: x-phone reports it
+    tier = _rules.destination_tier(result.region, options["tiers"])
+    if tier is None or not tier["expensive"]:
+        return
+    accepted_by = options["acceptedBy"]
+    if resolve(instance, parse_pointer(accepted_by))[0] is True:
+        return
+    yield ValidationError(
+        f"{result.e164} is an expensive destination ({tier['name']}: {tier['creditsPerCall']} credits "
+        f"per call, {tier['multiplier']}x the base rate); set {accepted_by[1:]} to true to accept the cost",
+        path=number_path, instance=number,
+    )
+
+
+def iban(validator, enabled: bool, instance: Any, schema: dict) -> Errors:
+    result = _rules.check_iban(instance) if enabled else None
+    if result is not None and result.problem is not None:
+        yield ValidationError(result.message)
+
+
+def digits(validator, limits: dict, instance: Any, schema: dict) -> Errors:
+    if isinstance(instance, bool) or not isinstance(instance, int | float | Decimal | str):
+        return
+    count = _rules.count_digits(instance)
+    most_integral, most_fractional = limits["integer"], limits["fraction"]
+    allowed = f"at most {most_integral} integral and {most_fractional} fractional digits"
+    if count is None:
+        if isinstance(instance, str):
+            yield ValidationError(
+                f"is not a decimal number: expected digits, an optional leading '-' and an optional "
+                f"'.' with digits after it, with {allowed} (such as '1234.50')"
+            )
+        return
+    if count.integral > most_integral or count.fractional > most_fractional:
+        yield ValidationError(
+            f"has {count.integral} integral and {count.fractional} fractional digits: {allowed} are allowed"
+        )
+
+
+_STANDARD = {
+    "pattern": pattern,
+    "required": required,
+    "dependentRequired": dependent_required,
+    "additionalProperties": additional_properties,
+    "uniqueItems": unique_items,
+}
+
+_VOCABULARY = {
+    "x-required-any-of": required_any_of,
+    "x-date-order": date_order,
+    "x-phone": phone,
+    "x-destination-cost": destination_cost,
+    "x-iban": iban,
+    "x-digits": digits,
+}
+
+#: Keywords for response parts: ``readOnly`` stays an annotation.
+RESPONSE_KEYWORDS = {**_STANDARD, **_VOCABULARY}
+#: Keywords for request parts: ``readOnly`` properties are refused.
+REQUEST_KEYWORDS = {**RESPONSE_KEYWORDS, "readOnly": read_only}

@@ -1,0 +1,100 @@
+"""The normalization pass: a walker over the resolved schema that returns a new object.
+
+It runs only on valid payloads. It follows ``$ref``, ``properties``,
+``patternProperties``, ``additionalProperties``, ``items``/``prefixItems``,
+``allOf``, ``dependentSchemas``, ``if``/``then``/``else`` and the ``anyOf``/
+``oneOf`` variants the payload matches, and records what each normalizing
+keyword turns its value into: ``x-phone`` -> E.164, ``x-iban`` -> compact upper
+case. The input is never touched: the result is a copy with the values replaced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from invoicespec import _rules
+from invoicespec._instance import copy_json
+from invoicespec._keywords import compile_pattern
+
+__all__ = ["normalize"]
+
+Path = tuple[str | int, ...]
+
+
+def normalize(validator: Any, instance: Any) -> Any:
+    """A normalized copy of ``instance``, which ``validator`` (jsonschema) has found valid."""
+    changes: list[tuple[Path, Any]] = []
+    _collect(validator, validator.schema, validator._resolver, instance, (), changes)
+    result = copy_json(instance)
+    for path, value in changes:
+        if not path:
+            return value
+        target = result
+        for part in path[:-1]:
+            target = target[part]
+        target[path[-1]] = value
+    return result
+
+
+def _collect(validator, schema: Any, resolver, instance: Any, path: Path, out: list) -> None:
+    if not isinstance(schema, dict):
+        return
+    if isinstance(schema.get("$ref"), str):
+        resolved = resolver.lookup(schema["$ref"])
+        _collect(validator, resolved.contents, resolved.resolver, instance, path, out)
+
+    def valid(subschema: Any) -> bool:
+        return validator.evolve(schema=subschema, _resolver=resolver).is_valid(instance)
+
+    if isinstance(instance, str):
+        if "x-phone" in schema:
+            result = _rules.check_phone(instance, schema["x-phone"].get("defaultRegion"))
+            if result is not None and result.e164 is not None and result.e164 != instance:
+                out.append((path, result.e164))
+        if schema.get("x-iban") is True:
+            result = _rules.check_iban(instance)
+            if result is not None and result.compact is not None and result.compact != instance:
+                out.append((path, result.compact))
+
+    if isinstance(instance, dict):
+        declared = schema.get("properties", {})
+        for name, subschema in declared.items():
+            if name in instance:
+                _collect(validator, subschema, resolver, instance[name], (*path, name), out)
+        patterns = schema.get("patternProperties", {})
+        if patterns:
+            for pattern, subschema in patterns.items():
+                regex = compile_pattern(pattern)
+                for name, value in instance.items():
+                    if regex.search(name):
+                        _collect(validator, subschema, resolver, value, (*path, name), out)
+        extra = schema.get("additionalProperties")
+        if isinstance(extra, dict):
+            regexes = [compile_pattern(p) for p in patterns]
+            for name, value in instance.items():
+                if name not in declared and not any(r.search(name) for r in regexes):
+                    _collect(validator, extra, resolver, value, (*path, name), out)
+        for trigger, subschema in schema.get("dependentSchemas", {}).items():
+            if trigger in instance:
+                _collect(validator, subschema, resolver, instance, path, out)
+
+    if isinstance(instance, list):
+        prefix = schema.get("prefixItems", [])
+        for index, subschema in enumerate(prefix[: len(instance)]):
+            _collect(validator, subschema, resolver, instance[index], (*path, index), out)
+        items = schema.get("items")
+        if isinstance(items, dict):
+            for index in range(len(prefix), len(instance)):
+                _collect(validator, items, resolver, instance[index], (*path, index), out)
+
+    for subschema in schema.get("allOf", []):
+        _collect(validator, subschema, resolver, instance, path, out)
+    for keyword in ("anyOf", "oneOf"):
+        for subschema in schema.get(keyword, []):
+            if valid(subschema):
+                _collect(validator, subschema, resolver, instance, path, out)
+                if keyword == "oneOf":
+                    break
+    if "if" in schema:
+        branch = schema.get("then") if valid(schema["if"]) else schema.get("else")
+        _collect(validator, branch, resolver, instance, path, out)

@@ -1,0 +1,47 @@
+"""JSON Pointers (RFC 6901): parse, format and resolve, without raising."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["MISSING", "format_pointer", "parse_pointer", "resolve"]
+
+
+class _Missing:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+#: What :func:`resolve` answers when the pointer leads nowhere.
+MISSING: Any = _Missing()
+
+
+def parse_pointer(pointer: str) -> tuple[str, ...]:
+    """Split ``/a/b~1c`` into ``("a", "b/c")``; ``""`` is the empty tuple."""
+    if not pointer:
+        return ()
+    return tuple(part.replace("~1", "/").replace("~0", "~") for part in pointer[1:].split("/"))
+
+
+def format_pointer(parts: Iterable[str | int]) -> str:
+    """Join path segments into a JSON Pointer string."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def resolve(document: Any, parts: tuple[str, ...]) -> tuple[Any, list[str | int]]:
+    """Follow ``parts`` into ``document``: the value (or MISSING) and the concrete path taken."""
+    path: list[str | int] = []
+    node = document
+    for part in parts:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+            path.append(part)
+        elif isinstance(node, list) and part.isdigit() and part.isascii() and int(part) < len(node):
+            node = node[int(part)]
+            path.append(int(part))
+        else:
+            return MISSING, path
+    return node, path

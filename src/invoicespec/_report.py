@@ -1,0 +1,166 @@
+"""jsonschema's ``ValidationError`` -> the public :class:`~invoicespec.errors.Error` record.
+
+The inner layer keeps jsonschema's rich error objects; the public edge turns
+each into ``(path, keyword, message)`` with a message for people: what is wrong
+and what is allowed, never quoting more than a short prefix of the input. For
+``anyOf``/``oneOf``, the errors reported are those of the variant the payload
+was meant for (see :func:`_meant_branch`), at their own paths.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema import ValidationError
+
+from invoicespec._pointer import format_pointer
+from invoicespec._rules import short
+from invoicespec.errors import Error
+
+__all__ = ["report"]
+
+_TYPE_NAMES = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean (true or false)",
+    "null": "null",
+}
+# Keywords whose functions (ours) already write a message for people.
+_OWN_MESSAGES = frozenset({
+    "pattern", "required", "dependentRequired", "additionalProperties", "uniqueItems", "readOnly",
+    "x-required-any-of", "x-date-order", "x-phone", "x-destination-cost", "x-iban", "x-digits",
+})
+_ENUM_LISTED = 12
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a Python value, with its article."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "an integer"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "an array"
+    return "a number"
+
+
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def report(error: ValidationError) -> Iterator[Error]:
+    """The public errors for one jsonschema error (several when it stands for a variant's errors)."""
+    keyword = error.validator
+    if keyword in ("anyOf", "oneOf") and error.context:
+        chosen = _meant_branch(error)
+        if chosen is not None:
+            for inner in chosen:
+                yield from report(inner)
+            return
+    slug = "false" if keyword is None else str(keyword)
+    yield Error(format_pointer(error.absolute_path), slug, _message(error))
+
+
+def _meant_branch(error: ValidationError) -> list[ValidationError] | None:
+    """The errors of the variant the payload was meant for, or None when that is unclear.
+
+    A variant is ruled out by a "discriminating" failure: the value has the wrong
+    type for it, or a field directly on the value fails a ``const`` or ``enum``
+    (such as ``draft: true`` against the finalized variant). Among the variants not
+    ruled out, the one with the fewest errors wins; a tie is unclear.
+    """
+    depth = len(error.absolute_path)
+    branches: dict[Any, list[ValidationError]] = defaultdict(list)
+    for inner in error.context or ():
+        branches[inner.relative_schema_path[0]].append(inner)
+
+    def ruled_out(inner: ValidationError) -> bool:
+        here = len(inner.absolute_path) - depth
+        return (inner.validator == "type" and here == 0) or (inner.validator in ("const", "enum") and here <= 1)
+
+    candidates = [errs for errs in branches.values() if not any(ruled_out(e) for e in errs)]
+    if not candidates:
+        return None
+    fewest = min(len(errs) for errs in candidates)
+    best = [errs for errs in candidates if len(errs) == fewest]
+    return best[0] if len(best) == 1 else None
+
+
+def _message(error: ValidationError) -> str:
+    keyword, value, instance = error.validator, error.validator_value, error.instance
+    if keyword in _OWN_MESSAGES:
+        return error.message
+    if keyword == "type":
+        names = [value] if isinstance(value, str) else list(value)
+        return f"must be {_either([_TYPE_NAMES.get(n, n) for n in names])}, not {json_type(instance)}"
+    if keyword == "enum":
+        return _enum_message(value, instance, error.schema)
+    if keyword == "const":
+        return f"must be {short(value)}, not {short(instance)}"
+    if keyword == "format":
+        return f"{short(instance)} is not a valid {value}: {error.cause}"
+    if keyword == "minLength":
+        if value == 1:
+            return "must not be empty"
+        return f"must be at least {value} characters long, not {len(instance):,}"
+    if keyword == "maxLength":
+        return f"must be at most {value} characters long, not {len(instance):,}"
+    if keyword in _BOUNDS:
+        return f"must be {_BOUNDS[keyword]} {short(value)}, not {short(instance)}"
+    if keyword in _SIZES:
+        noun, bound = _SIZES[keyword]
+        return f"must have {bound} {value} {noun}{'' if value == 1 else 's'}, not {len(instance):,}"
+    if keyword is None:
+        return f"{short(instance)} is not allowed here"
+    if keyword == "not":
+        return f"{short(instance)} is not allowed here: it matches a forbidden shape"
+    if keyword in ("anyOf", "oneOf"):
+        return _variants_message(error)
+    return error.message[:300]
+
+
+_BOUNDS = {
+    "minimum": "at least",
+    "maximum": "at most",
+    "exclusiveMinimum": "greater than",
+    "exclusiveMaximum": "less than",
+}
+_SIZES = {
+    "minItems": ("item", "at least"),
+    "maxItems": ("item", "at most"),
+    "minProperties": ("field", "at least"),
+    "maxProperties": ("field", "at most"),
+}
+
+
+def _enum_message(allowed: list, instance: Any, schema: dict) -> str:
+    if len(allowed) <= _ENUM_LISTED:
+        return f"must be {_either([short(item) for item in allowed])}, not {short(instance)}"
+    title = schema.get("title") if isinstance(schema, dict) else None
+    examples = ", ".join(short(item) for item in allowed[:3])
+    what = f"a valid {title}" if title else "one of the allowed values"
+    return f"{short(instance)} is not {what} ({len(allowed)} values are allowed, such as {examples})"
+
+
+def _variants_message(error: ValidationError) -> str:
+    if error.validator == "oneOf" and not error.context:
+        return "matches more than one of the allowed shapes: it must match exactly one"
+    shapes = []
+    for variant in error.validator_value:
+        if isinstance(variant, dict):
+            shapes.append(variant.get("title") or variant.get("type") or "")
+    named = [str(shape) for shape in shapes if shape]
+    if len(named) == len(error.validator_value):
+        return f"matches none of the allowed shapes: it must be {_either(named)}"
+    return "matches none of the allowed shapes"

@@ -1,0 +1,184 @@
+"""Operation + part -> compiled validator.
+
+Data flow: YAML -> registry (``_catalog``) -> a jsonschema validator class built
+by composition (``validators.extend``, never subclassing) with the vocabulary's
+keywords, the library's own format checker and type checker -> :class:`Validator`,
+which adds what the part's kind needs (case-insensitive header names, typed path
+parameters), the JSON-data guard, the public error records and normalization.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any, Literal
+
+from jsonschema import Draft202012Validator, validators
+from referencing import Registry
+
+from invoicespec import _normalize
+from invoicespec._formats import format_checker
+from invoicespec._instance import check_json, copy_json
+from invoicespec._keywords import REQUEST_KEYWORDS, RESPONSE_KEYWORDS
+from invoicespec._pointer import format_pointer, parse_pointer
+from invoicespec._report import report
+from invoicespec.errors import Error, InvalidPayload
+
+__all__ = ["Validator", "compile_schema"]
+
+
+def _is_integer(checker, instance: Any) -> bool:
+    if isinstance(instance, bool):
+        return False
+    if isinstance(instance, int):
+        return True
+    if isinstance(instance, float):
+        return instance.is_integer()
+    return isinstance(instance, Decimal) and instance.is_finite() and instance == instance.to_integral_value()
+
+
+_TYPES = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
+_FORMATS = format_checker()
+_REQUEST = validators.extend(Draft202012Validator, REQUEST_KEYWORDS, type_checker=_TYPES)
+_RESPONSE = validators.extend(Draft202012Validator, RESPONSE_KEYWORDS, type_checker=_TYPES)
+
+Kind = Literal["body", "headers", "path"]
+_INTEGER_TEXT = re.compile(r"-?[0-9]{1,30}")
+_NUMBER_TEXT = re.compile(r"-?[0-9]{1,30}(\.[0-9]{1,30})?")
+
+
+def kind_of(part: str) -> Kind:
+    """What a part's instance is: a body, a mapping of headers, or path parameters."""
+    return {"request.headers": "headers", "request.path": "path"}.get(part, "body")  # type: ignore[return-value]
+
+
+class Validator:
+    """Validates and normalizes one part of one operation. Get one from :func:`invoicespec.validator`.
+
+    A validator is immutable and thread-safe: share it freely. No method ever
+    changes its input. ``errors`` and ``is_valid`` never raise for any JSON value;
+    values that are not JSON data (NaN, a ``set``, a non-string key) and nesting
+    deeper than 100 levels are reported as errors.
+    """
+
+    __slots__ = ("operation", "part", "media_type", "_kind", "_jsonschema", "_rebuild")
+
+    def __init__(
+        self,
+        schema: dict,
+        registry: Registry,
+        *,
+        operation: str = "",
+        part: str = "request",
+        media_type: str = "application/json",
+        rebuild: tuple[Any, tuple] | None = None,
+    ) -> None:
+        cls = _REQUEST if part.startswith("request") else _RESPONSE
+        self.operation = operation
+        self.part = part
+        self.media_type = media_type
+        self._kind = kind_of(part)
+        self._jsonschema = cls(schema, registry=registry, format_checker=_FORMATS)
+        self._rebuild = rebuild
+
+    def __repr__(self) -> str:
+        return f"<invoicespec.Validator {self.operation or '(ad hoc)'} {self.part}>"
+
+    def __reduce__(self) -> tuple[Any, tuple]:
+        if self._rebuild is None:
+            raise TypeError("this validator was not built by name and cannot be pickled")
+        return self._rebuild
+
+    @property
+    def schema(self) -> dict:
+        """The part's schema document (a copy: changing it changes nothing)."""
+        return copy_json(self._jsonschema.schema)
+
+    @property
+    def examples(self) -> tuple[Any, ...]:
+        """The examples the schema declares (copies), all of them valid."""
+        return tuple(copy_json(example) for example in self._jsonschema.schema.get("examples", ()))
+
+    def errors(self, instance: Any) -> list[Error]:
+        """Every problem in ``instance``, in document order; an empty list when it is valid."""
+        problems = check_json(instance)
+        if problems:
+            return problems
+        target, names, problems = self._prepare(instance)
+        problems += [error for raw in self._jsonschema.iter_errors(target) for error in report(raw)]
+        if names:
+            problems = [self._restore(error, names) for error in problems]
+        return problems
+
+    def is_valid(self, instance: Any) -> bool:
+        """Whether ``instance`` has no problem at all (stops at the first one)."""
+        if check_json(instance):
+            return False
+        target, _, problems = self._prepare(instance)
+        return not problems and self._jsonschema.is_valid(target)
+
+    def normalize(self, instance: Any) -> Any:
+        """A new, normalized copy of a valid ``instance``.
+
+        Phone numbers become E.164, IBANs compact and upper case, path parameters
+        the types their schema declares. Raises :class:`~invoicespec.InvalidPayload`
+        (a ``ValueError``) carrying every error when ``instance`` is not valid.
+        """
+        problems = self.errors(instance)
+        if problems:
+            raise InvalidPayload(problems, operation=self.operation, part=self.part)
+        target, names, _ = self._prepare(instance)
+        result = _normalize.normalize(self._jsonschema, target)
+        if names:
+            result = {names.get(key, key): value for key, value in result.items()}
+        return result
+
+    # -- what the part's kind needs -------------------------------------------------------------
+
+    def _prepare(self, instance: Any) -> tuple[Any, dict[str, str], list[Error]]:
+        """The instance as the schema sees it, the original header names, and problems found here."""
+        if self._kind == "headers" and isinstance(instance, dict):
+            folded: dict[str, Any] = {}
+            names: dict[str, str] = {}
+            problems = []
+            for name, value in instance.items():
+                key = name.lower()
+                if key in folded:
+                    problems.append(Error(
+                        format_pointer([name]), "x-headers",
+                        f"the header {names[key]!r} is given twice (header names are case-insensitive)",
+                    ))
+                    continue
+                folded[key] = value
+                names[key] = name
+            return folded, names, problems
+        if self._kind == "path" and isinstance(instance, dict):
+            return self._typed_path(instance), {}, []
+        return instance, {}, []
+
+    def _restore(self, error: Error, names: dict[str, str]) -> Error:
+        parts = parse_pointer(error.path)
+        if not parts or parts[0] not in names:
+            return error
+        return Error(format_pointer([names[parts[0]], *parts[1:]]), error.keyword, error.message)
+
+    def _typed_path(self, instance: dict) -> dict:
+        """Path parameters arrive as text: read each as the type its schema declares, when it can be."""
+        declared = self._jsonschema.schema.get("properties", {})
+        typed = dict(instance)
+        for name, text in instance.items():
+            wanted = declared.get(name, {}).get("type") if isinstance(declared.get(name), dict) else None
+            if not isinstance(text, str) or wanted not in ("integer", "number", "boolean"):
+                continue
+            if wanted == "integer" and _INTEGER_TEXT.fullmatch(text):
+                typed[name] = int(text)
+            elif wanted == "number" and _NUMBER_TEXT.fullmatch(text):
+                typed[name] = float(text) if "." in text else int(text)
+            elif wanted == "boolean" and text in ("true", "false"):
+                typed[name] = text == "true"
+        return typed
+
+
+def compile_schema(schema: dict, registry: Registry, part: str = "request") -> Validator:
+    """A validator for a schema that is not one of the shipped parts (tests, keyword suites)."""
+    return Validator(schema, registry, part=part)

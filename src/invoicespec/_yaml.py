@@ -1,0 +1,255 @@
+"""A YAML loader that fits the JSON data model.
+
+PyYAML's default resolvers follow YAML 1.1: ``NO`` becomes ``False`` (Norway),
+``2024-01-01`` becomes a ``datetime.date``, ``0612345678`` is read as an octal
+number and keys can be anything hashable. Here only the scalars JSON itself has
+are resolved (the YAML 1.2 "JSON schema"): ``null``, ``true``/``false`` and
+numbers in JSON's grammar. Everything else stays a string, keys are always
+strings (their text as written), duplicate keys are an error, and only the
+standard JSON-like tags are constructed.
+
+Untrusted files (the CLI's input) are read with the pure-Python parser (libyaml
+crashes the process on very deep nesting), with a bound on nesting depth and on
+the size of the document once aliases are expanded (billion laughs).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+__all__ = ["YAMLError", "load_trusted", "load_untrusted"]
+
+#: The deepest nesting an untrusted document may have.
+MAX_DEPTH = 100
+#: The most nodes an untrusted document may expand to, aliases counted each time used.
+MAX_NODES = 1_000_000
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT = re.compile(r"^-?(?:0|[1-9][0-9]*)$")
+_FLOAT = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+(?:[eE][-+]?[0-9]+)?|[eE][-+]?[0-9]+)$")
+
+_NULL_TAG = "tag:yaml.org,2002:null"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+_INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+_STR_TAG = "tag:yaml.org,2002:str"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_MAP_TAG = "tag:yaml.org,2002:map"
+
+
+class YAMLError(ValueError):
+    """A YAML document that cannot be read as JSON data."""
+
+
+class _JSONResolver(yaml.resolver.BaseResolver):
+    yaml_implicit_resolvers: dict = {}
+
+
+for _tag, _regexp, _first in (
+    (_NULL_TAG, _NULL, ["~", "n", "N", ""]),
+    (_BOOL_TAG, _BOOL, list("tTfF")),
+    (_INT_TAG, _INT, list("-0123456789")),
+    (_FLOAT_TAG, _FLOAT, list("-0123456789")),
+):
+    _JSONResolver.add_implicit_resolver(_tag, _regexp, _first)
+
+
+class _JSONConstructor(yaml.constructor.BaseConstructor):
+    yaml_constructors: dict = {}
+
+    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
+        if not isinstance(node, yaml.MappingNode):
+            raise yaml.constructor.ConstructorError(
+                None, None, f"expected a mapping, found {node.id}", node.start_mark
+            )
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark,
+                    "keys must be plain scalars (JSON keys are strings)", key_node.start_mark,
+                )
+            key = key_node.value
+            if key in mapping:
+                raise yaml.constructor.ConstructorError(
+                    "while reading a mapping", node.start_mark,
+                    f"duplicate key {key[:60]!r}", key_node.start_mark,
+                )
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+def _construct_null(loader, node):
+    return None
+
+
+def _construct_bool(loader, node):
+    return loader.construct_scalar(node).lower() == "true"
+
+
+def _construct_int(loader, node):
+    text = loader.construct_scalar(node)
+    try:
+        return int(text)
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"integer {text[:20]}... has too many digits", node.start_mark
+        ) from None
+
+
+def _construct_float(loader, node):
+    return float(loader.construct_scalar(node))
+
+
+def _construct_str(loader, node):
+    return loader.construct_scalar(node)
+
+
+def _construct_seq(loader, node):
+    items: list[Any] = []
+    yield items
+    items.extend(loader.construct_sequence(node))
+
+
+def _construct_map(loader, node):
+    mapping: dict[str, Any] = {}
+    yield mapping
+    mapping.update(loader.construct_mapping(node))
+
+
+def _construct_unknown(loader, node):
+    raise yaml.constructor.ConstructorError(
+        None, None, f"the tag {node.tag!r} has no JSON equivalent", node.start_mark
+    )
+
+
+for _tag, _fn in (
+    (_NULL_TAG, _construct_null),
+    (_BOOL_TAG, _construct_bool),
+    (_INT_TAG, _construct_int),
+    (_FLOAT_TAG, _construct_float),
+    (_STR_TAG, _construct_str),
+    (_SEQ_TAG, _construct_seq),
+    (_MAP_TAG, _construct_map),
+    (None, _construct_unknown),
+):
+    _JSONConstructor.add_constructor(_tag, _fn)
+
+
+_CParser = getattr(yaml, "CParser", None)
+
+
+if _CParser is not None:
+
+    class _TrustedLoader(_CParser, _JSONConstructor, _JSONResolver):
+        def __init__(self, stream):
+            _CParser.__init__(self, stream)
+            _JSONConstructor.__init__(self)
+            _JSONResolver.__init__(self)
+
+else:  # pragma: no cover - PyYAML built without libyaml
+
+    class _TrustedLoader(  # type: ignore[no-redef]
+        yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+        yaml.composer.Composer, _JSONConstructor, _JSONResolver,
+    ):
+        def __init__(self, stream):
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            _JSONConstructor.__init__(self)
+            _JSONResolver.__init__(self)
+
+
+class _UntrustedLoader(
+    yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+    yaml.composer.Composer, _JSONConstructor, _JSONResolver,
+):
+    """Pure-Python loader with bounded depth and bounded alias expansion."""
+
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _JSONConstructor.__init__(self)
+        _JSONResolver.__init__(self)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise YAMLError(f"the document is nested more than {MAX_DEPTH} levels deep")
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def get_single_node(self):  # noqa: D102 - PyYAML hook
+        node = super().get_single_node()
+        if node is not None:
+            _check_expanded_size(node)
+        return node
+
+
+def _check_expanded_size(root) -> None:
+    """Refuse a node graph whose tree expansion is larger than MAX_NODES."""
+    sizes: dict[int, int] = {}
+    # Iterative post-order walk; a node reached twice through aliases is sized once.
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if done:
+            total = 1 + sum(sizes[id(child)] for child in children)
+            if total > MAX_NODES:
+                raise YAMLError(
+                    f"the document expands to more than {MAX_NODES:,} values (aliases are expanded)"
+                )
+            sizes[id(node)] = total
+        else:
+            stack.append((node, True))
+            stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _children(node) -> list:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [child for pair in node.value for child in pair]
+    return []
+
+
+def _load(text: str, loader: type) -> Any:
+    try:
+        return yaml.load(text, Loader=loader)  # noqa: S506 - loader is our JSON-only loader
+    except YAMLError:
+        raise
+    except yaml.YAMLError as error:
+        raise YAMLError(_describe(error)) from None
+    except RecursionError:
+        raise YAMLError(f"the document is nested more than {MAX_DEPTH} levels deep") from None
+
+
+def _describe(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None) or str(error)
+    mark = getattr(error, "problem_mark", None)
+    where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
+    return f"not valid YAML: {str(problem)[:200]}{where}"
+
+
+def load_trusted(text: str) -> Any:
+    """Load a YAML document that ships with the library (fast C parser when available)."""
+    return _load(text, _TrustedLoader)
+
+
+def load_untrusted(text: str) -> Any:
+    """Load a YAML document from outside: safe, bounded in depth and alias expansion."""
+    return _load(text, _UntrustedLoader)
