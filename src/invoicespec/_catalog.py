@@ -15,6 +15,7 @@ meta-schemas) and one folder per API, with one folder per operation holding an
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,7 +36,9 @@ from invoicespec._pointer import format_pointer, parse_pointer
 from invoicespec._yaml import YAMLError, load_trusted
 from invoicespec.errors import SchemaError
 
-__all__ = ["BASE_URI", "DIALECT", "Catalog", "Operation", "PartSpec", "load_catalog", "shipped"]
+__all__ = [
+    "BASE_URI", "DIALECT", "Catalog", "Operation", "PartSpec", "check_schema", "load_catalog", "shipped",
+]
 
 BASE_URI = "https://schemas.invoicespec.dev/"
 DIALECT = BASE_URI + "_common/meta/dialect.yaml"
@@ -154,11 +157,26 @@ def load_catalog(root: Traversable) -> Catalog:
     )
 
 
+def check_schema(catalog: Catalog, schema: Any, name: str = "(schema)") -> None:
+    """Apply the load-time checks to a schema that is not in the folder (raises SchemaError)."""
+    if not isinstance(schema, dict):
+        raise SchemaError(f"{name}: a schema must be an object")
+    _check(Draft202012Validator(catalog.documents[DIALECT], registry=catalog.registry), schema, name)
+    _check_references(catalog.registry, schema.get("$id", BASE_URI), schema, name)
+    _check_semantics(schema, name)
+
+
 def _check(validator: Draft202012Validator, document: Any, relative: str) -> None:
     error = next(iter(sorted(validator.iter_errors(document), key=lambda e: e.path)), None)
-    if error is not None:
-        where = format_pointer(error.absolute_path) or "(root)"
-        raise SchemaError(f"{relative}: at {where}: {error.message[:300]}")
+    if error is None:
+        return
+    where = format_pointer(error.absolute_path) or "(root)"
+    message = error.message[:300]
+    if "propertyNames" in error.schema_path and isinstance(error.instance, str):
+        close = difflib.get_close_matches(error.instance, error.validator_value or [], n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        message = f"unknown keyword {error.instance!r}{hint}"
+    raise SchemaError(f"{relative}: at {where}: {message}")
 
 
 def _operation(relative: str, manifest: dict, documents: Mapping[str, dict]) -> Operation:
@@ -244,7 +262,10 @@ def _check_semantics(document: dict, relative: str) -> None:
             try:
                 compile_pattern(pattern)
             except Exception as error:  # re2.error derives from Exception only
-                fail(where, f"pattern {pattern!r} does not compile with RE2: {error}")
+                reason = error.args[0] if error.args else error
+                if isinstance(reason, bytes):
+                    reason = reason.decode("utf-8", "replace")
+                fail(where, f"pattern {pattern!r} does not compile with RE2: {reason}")
         for keyword in ("x-phone", "x-destination-cost"):
             region = node.get(keyword, {}).get("defaultRegion")
             if region is not None and region not in regions:

@@ -47,7 +47,7 @@ def pattern(validator, regex: str, instance: Any, schema: dict) -> Errors:
     if not isinstance(instance, str):
         return
     if compile_pattern(regex).search(instance) is None:
-        yield ValidationError(f"does not match the pattern {regex!r}")
+        yield ValidationError(f"{_rules.short(instance)} does not match the pattern {regex!r}")
 
 
 def required(validator, names: list[str], instance: Any, schema: dict) -> Errors:

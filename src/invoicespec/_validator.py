@@ -105,10 +105,10 @@ class Validator:
         if problems:
             return problems
         target, names, problems = self._prepare(instance)
-        problems += [error for raw in self._jsonschema.iter_errors(target) for error in report(raw)]
-        if names:
-            problems = [self._restore(error, names) for error in problems]
-        return problems
+        found = [error for raw in self._jsonschema.iter_errors(target) for error in report(raw)]
+        if names:  # errors name headers as the caller wrote them
+            found = [self._restore(error, names) for error in found]
+        return problems + found
 
     def is_valid(self, instance: Any) -> bool:
         """Whether ``instance`` has no problem at all (stops at the first one)."""
@@ -179,6 +179,14 @@ class Validator:
         return typed
 
 
-def compile_schema(schema: dict, registry: Registry, part: str = "request") -> Validator:
-    """A validator for a schema that is not one of the shipped parts (tests, keyword suites)."""
-    return Validator(schema, registry, part=part)
+def compile_schema(schema: dict, part: str = "request") -> Validator:
+    """A validator for a schema that is not one of the shipped parts (tests, keyword suites).
+
+    The schema passes the same checks as shipped ones and may ``$ref`` them
+    (``https://schemas.invoicespec.dev/_common/date.yaml``); raises SchemaError.
+    """
+    from invoicespec._catalog import check_schema, shipped
+
+    catalog = shipped()
+    check_schema(catalog, schema)
+    return Validator(schema, catalog.registry, part=part)

@@ -1,0 +1,103 @@
+"""Reading payload files (JSON or YAML) strictly, with a clear message for every failure.
+
+``json.loads`` accepts ``NaN`` and ``Infinity``, turns ``1e400`` into ``inf``,
+keeps the last of two duplicate keys and raises ``RecursionError`` on deep
+nesting; all of those become a :class:`PayloadFileError` here. YAML goes
+through the bounded, JSON-only loader of ``_yaml``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from invoicespec._yaml import YAMLError, load_untrusted
+
+__all__ = ["PayloadFileError", "parse_json", "parse_text", "read_payload"]
+
+
+class PayloadFileError(ValueError):
+    """A payload file that cannot be read as JSON data; the text says why."""
+
+
+def _no_constant(name: str) -> Any:
+    raise PayloadFileError(f"{name} is not valid JSON: only finite numbers are allowed")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise PayloadFileError(f"the number {text[:30]} is too large to be represented")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise PayloadFileError(f"duplicate key {key[:60]!r} in an object")
+        result[key] = value
+    return result
+
+
+def parse_json(text: str) -> Any:
+    """Parse JSON text strictly: no NaN/Infinity, no overflow, no duplicate keys, bounded depth."""
+    try:
+        return json.loads(
+            text, parse_constant=_no_constant, parse_float=_finite_float, object_pairs_hook=_unique_keys
+        )
+    except json.JSONDecodeError as error:
+        raise PayloadFileError(
+            f"not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+        ) from None
+    except RecursionError:
+        raise PayloadFileError("not readable: the JSON is nested too deeply") from None
+    except PayloadFileError:
+        raise
+    except ValueError as error:  # e.g. an integer with more digits than Python converts
+        raise PayloadFileError(f"not valid JSON: {str(error)[:200]}") from None
+
+
+def parse_text(text: str, name: str = "") -> Any:
+    """Parse a payload: by extension when ``name`` has one, else JSON first and YAML second."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".json":
+        return parse_json(text)
+    if suffix in (".yaml", ".yml"):
+        try:
+            return load_untrusted(text)
+        except YAMLError as error:
+            raise PayloadFileError(str(error)) from None
+    try:
+        return parse_json(text)
+    except PayloadFileError as as_json:
+        stripped = text.lstrip()
+        if stripped.startswith(("{", "[", '"')) or not stripped:
+            raise
+        try:
+            return load_untrusted(text)
+        except YAMLError:
+            raise as_json from None
+
+
+def read_payload(name: str) -> Any:
+    """Read and parse one payload file (``-`` is standard input)."""
+    try:
+        if name == "-":
+            data = sys.stdin.buffer.read()
+        else:
+            data = Path(name).read_bytes()
+    except FileNotFoundError:
+        raise PayloadFileError("no such file") from None
+    except IsADirectoryError:
+        raise PayloadFileError("is a directory, not a file") from None
+    except OSError as error:
+        raise PayloadFileError(f"cannot be read: {error.strerror or error}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise PayloadFileError(f"is not UTF-8 text (byte {error.start})") from None
+    return parse_text(text, "" if name == "-" else name)

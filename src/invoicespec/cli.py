@@ -1,0 +1,156 @@
+"""The ``invoicespec`` command line.
+
+    invoicespec list [--format text|json]
+    invoicespec validate OPERATION [--part PART] [--format text|json] FILE...
+    invoicespec normalize OPERATION [--part PART] FILE
+
+Files are JSON or YAML (by extension; otherwise JSON, then YAML); ``-`` reads
+standard input. Exit status: 0 when every payload is valid, 1 when some payload
+is invalid, 2 for a usage error or a file that cannot be read (with a message,
+never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import invoicespec
+from invoicespec._files import PayloadFileError, read_payload
+from invoicespec.errors import Error, InvalidPayload, InvoicespecError
+
+__all__ = ["main"]
+
+EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's hook; exits 2 with the usage line
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"invoicespec: error: {message}\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="invoicespec",
+        description="Validate and normalize payloads of invoicing and debt-collection APIs.",
+        epilog="Exit status: 0 all valid, 1 some payload invalid, 2 usage error or unreadable file.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    listing = commands.add_parser("list", help="list the operations and their parts")
+    listing.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+
+    validate = commands.add_parser("validate", help="validate payload files against one operation part")
+    validate.add_argument("operation", metavar="OPERATION", help="an operation id, such as getbill.create_debt")
+    validate.add_argument("files", metavar="FILE", nargs="+", help="JSON or YAML payload files; - is stdin")
+    validate.add_argument("--part", default="request", help="the part to validate against (default: request)")
+    validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+
+    normalize = commands.add_parser("normalize", help="print the normalized form of a valid payload as JSON")
+    normalize.add_argument("operation", metavar="OPERATION", help="an operation id, such as getbill.create_debt")
+    normalize.add_argument("file", metavar="FILE", help="a JSON or YAML payload file; - is stdin")
+    normalize.add_argument("--part", default="request", help="the part to normalize (default: request)")
+    return parser
+
+
+def _print_errors(errors: Sequence[Error], out: TextIO) -> None:
+    for error in errors:
+        print(f"  {error.path or '(root)'}: {error.message} [{error.keyword}]", file=out)
+
+
+def _list(args: argparse.Namespace, out: TextIO) -> int:
+    rows = [invoicespec.operation_info(op) for op in invoicespec.operations()]
+    if args.format == "json":
+        data = [
+            {"operation": op.id, "vendor": op.vendor, "method": op.method, "path": op.path,
+             "summary": op.summary, "parts": list(op.parts)}
+            for op in rows
+        ]
+        json.dump(data, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return EXIT_VALID
+    for op in rows:
+        print(f"{op.id}  ({op.vendor}: {op.method} {op.path})", file=out)
+        print(f"  {op.summary}", file=out)
+        print(f"  parts: {', '.join(op.parts)}", file=out)
+    return EXIT_VALID
+
+
+def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    checker = invoicespec.validator(args.operation, args.part)
+    results: list[dict[str, Any]] = []
+    status = EXIT_VALID
+    for name in args.files:
+        shown = "<stdin>" if name == "-" else name
+        try:
+            payload = read_payload(name)
+        except PayloadFileError as error:
+            results.append({"file": shown, "valid": None, "problem": str(error)})
+            status = EXIT_USAGE
+            if args.format == "text":
+                print(f"{shown}: {error}", file=err)
+            continue
+        errors = checker.errors(payload)
+        results.append({"file": shown, "valid": not errors, "errors": [e.to_dict() for e in errors]})
+        if errors and status == EXIT_VALID:
+            status = EXIT_INVALID
+        if args.format == "text":
+            if errors:
+                count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
+                print(f"{shown}: invalid ({count})", file=out)
+                _print_errors(errors, out)
+            else:
+                print(f"{shown}: valid", file=out)
+    if args.format == "json":
+        report = {"operation": args.operation, "part": checker.part, "results": results}
+        json.dump(report, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    return status
+
+
+def _normalize(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    checker = invoicespec.validator(args.operation, args.part)
+    shown = "<stdin>" if args.file == "-" else args.file
+    try:
+        payload = read_payload(args.file)
+    except PayloadFileError as error:
+        print(f"{shown}: {error}", file=err)
+        return EXIT_USAGE
+    try:
+        normalized = checker.normalize(payload)
+    except InvalidPayload as invalid:
+        print(f"{shown}: invalid ({len(invalid.errors)} errors), nothing to normalize", file=err)
+        _print_errors(invalid.errors, err)
+        return EXIT_INVALID
+    json.dump(normalized, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+    return EXIT_VALID
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    out, err = sys.stdout, sys.stderr
+    try:
+        if args.command == "list":
+            return _list(args, out)
+        if args.command == "validate":
+            return _validate(args, out, err)
+        return _normalize(args, out, err)
+    except InvoicespecError as error:  # unknown operation or part, broken schema folder
+        print(f"invoicespec: error: {error}", file=err)
+        return EXIT_USAGE
+    except BrokenPipeError:  # output piped into head: not an error of ours
+        sys.stderr.close()
+        return EXIT_VALID
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
