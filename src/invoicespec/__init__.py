@@ -11,7 +11,8 @@
 
 from invoicespec._api import errors, is_valid, normalize, operation_info, operations, parts, validator
 from invoicespec._validator import Validator
-from invoicespec.errors import (
+from invoicespec._errors import (
+    KEYWORDS,
     Error,
     InvalidPayload,
     InvoicespecError,
@@ -21,6 +22,7 @@ from invoicespec.errors import (
 )
 
 __all__ = [
+    "KEYWORDS",
     "Error",
     "InvalidPayload",
     "InvoicespecError",

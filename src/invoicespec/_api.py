@@ -8,7 +8,7 @@ from typing import Any
 
 from invoicespec._catalog import Catalog, Operation, shipped
 from invoicespec._validator import Validator
-from invoicespec.errors import Error, UnknownOperation, UnknownPart
+from invoicespec._errors import Error, UnknownOperation, UnknownPart
 
 __all__ = ["errors", "is_valid", "normalize", "operation_info", "operations", "parts", "validator"]
 

@@ -3,7 +3,7 @@
 A schema folder holds ``_common/`` (shared definitions and the vocabulary's
 meta-schemas) and one folder per API, with one folder per operation holding an
 ``operation.yaml`` manifest and one schema file per part. Loading fails with a
-:class:`~invoicespec.errors.SchemaError` naming the file when:
+:class:`~invoicespec.SchemaError` naming the file when:
 
 - a file is not valid YAML, or its ``$id`` does not mirror its path;
 - a schema breaks the dialect (an unknown keyword, a bad ``x-`` argument, an
@@ -34,7 +34,7 @@ from referencing.jsonschema import DRAFT202012
 from invoicespec._keywords import compile_pattern
 from invoicespec._pointer import format_pointer, parse_pointer
 from invoicespec._yaml import YAMLError, load_trusted
-from invoicespec.errors import SchemaError
+from invoicespec._errors import SchemaError
 
 __all__ = [
     "BASE_URI", "DIALECT", "Catalog", "Operation", "PartSpec", "check_schema", "load_catalog", "shipped",

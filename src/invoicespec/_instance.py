@@ -14,21 +14,26 @@ from typing import Any
 
 from invoicespec._pointer import format_pointer
 from invoicespec._rules import short
-from invoicespec.errors import Error
+from invoicespec._errors import Error
 
 __all__ = ["MAX_DEPTH", "check_json", "copy_json"]
 
 #: The deepest nesting a payload may have (real invoices stay under 10).
 MAX_DEPTH = 100
 MAX_REPORTED = 20
+#: Integers wider than this are refused: Python cannot even print them (its
+#: int-to-text limit is 4,300 digits), and neither can most JSON parsers read them.
+MAX_INT_DIGITS = 3_900
+MAX_INT_BITS = 12_955  # 2**12_955 has 3,900 digits
 
 
 def check_json(instance: Any) -> list[Error]:
     """Errors for every value that is not JSON data, or a single error if nesting is too deep.
 
     JSON data here is what ``json.loads`` produces (``dict`` with ``str`` keys,
-    ``list``, ``str``, ``int``, finite ``float``, ``bool``, ``None``), plus finite
-    ``Decimal`` (``json.loads(..., parse_float=Decimal)``, the exact way to read amounts).
+    ``list``, ``str``, ``int`` of up to about 3,900 digits, finite ``float``, ``bool``,
+    ``None``), plus finite ``Decimal`` (``json.loads(..., parse_float=Decimal)``,
+    the exact way to read amounts).
     """
     errors: list[Error] = []
     stack: list[tuple[Any, tuple, int]] = [(instance, (), 0)]
@@ -49,6 +54,10 @@ def check_json(instance: Any) -> list[Error]:
             else:
                 children = [(item, (*path, index), depth + 1) for index, item in enumerate(value)]
             stack.extend(reversed(children))  # so that errors come in document order
+        elif isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > MAX_INT_BITS:
+            errors.append(Error(format_pointer(path), "json",
+                                f"{short(value)} is out of range: JSON integers here are limited to about "
+                                f"{MAX_INT_DIGITS:,} digits"))
         elif isinstance(value, float):
             if not math.isfinite(value):
                 errors.append(Error(format_pointer(path), "json",

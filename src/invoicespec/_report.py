@@ -1,4 +1,4 @@
-"""jsonschema's ``ValidationError`` -> the public :class:`~invoicespec.errors.Error` record.
+"""jsonschema's ``ValidationError`` -> the public :class:`~invoicespec.Error` record.
 
 The inner layer keeps jsonschema's rich error objects; the public edge turns
 each into ``(path, keyword, message)`` with a message for people: what is wrong
@@ -17,7 +17,7 @@ from jsonschema import ValidationError
 
 from invoicespec._pointer import format_pointer
 from invoicespec._rules import short
-from invoicespec.errors import Error
+from invoicespec._errors import Error
 
 __all__ = ["report"]
 

@@ -22,7 +22,7 @@ from invoicespec._instance import check_json, copy_json
 from invoicespec._keywords import REQUEST_KEYWORDS, RESPONSE_KEYWORDS
 from invoicespec._pointer import format_pointer, parse_pointer
 from invoicespec._report import report
-from invoicespec.errors import Error, InvalidPayload
+from invoicespec._errors import Error, InvalidPayload
 
 __all__ = ["Validator", "compile_schema"]
 

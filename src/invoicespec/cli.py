@@ -20,7 +20,7 @@ from typing import Any, TextIO
 
 import invoicespec
 from invoicespec._files import PayloadFileError, read_payload
-from invoicespec.errors import Error, InvalidPayload, InvoicespecError
+from invoicespec._errors import Error, InvalidPayload, InvoicespecError
 
 __all__ = ["main"]
 
