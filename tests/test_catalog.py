@@ -1,0 +1,148 @@
+"""Schemas load once, offline, and every mistake in them fails at load with the file's name."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from invoicespec import SchemaError
+from invoicespec._catalog import BASE_URI, DIALECT, load_catalog, shipped
+from invoicespec._yaml import YAMLError, load_trusted, load_untrusted
+
+from conftest import ROOT
+
+SCHEMAS = ROOT / "schemas"
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    """A schema folder with the shipped _common/ and one operation to break."""
+    shutil.copytree(SCHEMAS / "_common", tmp_path / "_common")
+    op = tmp_path / "acme" / "pay"
+    op.mkdir(parents=True)
+    (op / "operation.yaml").write_text(
+        "vendor: Acme\nmethod: POST\npath: /pay\nsummary: Pay.\ndocs: [https://acme.example/docs]\n"
+        "parts:\n  request:\n    schema: request.yaml\n    description: The body.\n"
+    )
+    return tmp_path
+
+
+def write_request(folder: Path, body: str) -> None:
+    header = f"$schema: {DIALECT}\n$id: {BASE_URI}acme/pay/request.yaml\ntitle: Pay\n"
+    (folder / "acme" / "pay" / "request.yaml").write_text(header + body)
+
+
+def test_a_good_folder_loads(folder):
+    write_request(folder, "type: object\nproperties:\n  when:\n    $ref: ../../_common/date.yaml\n")
+    catalog = load_catalog(folder)
+    assert list(catalog.operations) == ["acme.pay"]
+    assert list(catalog.operations["acme.pay"].parts) == ["request"]
+
+
+@pytest.mark.parametrize(("body", "complaint"), [
+    ("type: object\nrequried: [a]\n", "unknown keyword 'requried' (did you mean 'required'?)"),
+    ("properties:\n  a:\n    x-phnoe: {}\n", "unknown keyword 'x-phnoe' (did you mean 'x-phone'?)"),
+    ("properties:\n  a:\n    x-digits: {integer: 3}\n", "'fraction' is a required property"),
+    ("properties:\n  a:\n    x-digits: {integer: 3, fraction: -1}\n", "-1 is less than the minimum of 0"),
+    ("x-date-order: [{earlier: start, later: /end}]\n", "does not match"),
+    ("x-date-order: [{earlier: /start, later: /end, relation: '>'}]\n", "is not one of"),
+    ("properties:\n  a:\n    x-iban: yes\n", "True was expected"),
+    ("properties:\n  a:\n    format: iban\n", "'iban' is not one of"),
+    ("properties:\n  a:\n    multipleOf: 0.01\n", "unknown keyword 'multipleOf'"),
+    ("properties:\n  a:\n    x-phone: {defaultRegion: ZZ}\n", "phonenumbers has no region 'ZZ'"),
+    ("properties:\n  a:\n    pattern: '(?<=x)y'\n", "does not compile with RE2"),
+    ("properties:\n  a: {}\nx-date-order: [{earlier: /a, later: /b}]\n",
+     "'/b' names the field 'b', which this object does not declare"),
+    ("properties:\n  a: {}\nx-required-any-of: [a, c]\n", "names the field 'c'"),
+    ("$ref: https://example.com/schema.json\n", "does not lead to a shipped schema"),
+    ("$ref: file:///etc/passwd\n", "does not lead to a shipped schema"),
+    ("$ref: ../../_common/nothing.yaml\n", "does not lead to a shipped schema"),
+    ("properties:\n  a:\n    $ref: ../../_common/date.yaml#/$defs/nope\n", "does not lead to a shipped schema"),
+])
+def test_mistakes_fail_at_load(folder, body, complaint):
+    write_request(folder, body)
+    with pytest.raises(SchemaError) as raised:
+        load_catalog(folder)
+    assert "acme/pay/request.yaml" in str(raised.value)
+    assert complaint in str(raised.value)
+
+
+def test_an_id_must_mirror_the_path(folder):
+    (folder / "acme" / "pay" / "request.yaml").write_text(
+        f"$schema: {DIALECT}\n$id: urn:acme:pay\ntitle: Pay\n"
+    )
+    with pytest.raises(SchemaError, match="must be 'https://schemas.invoicespec.dev/acme/pay/request.yaml'"):
+        load_catalog(folder)
+
+
+def test_the_dialect_is_required(folder):
+    (folder / "acme" / "pay" / "request.yaml").write_text(
+        f"$schema: https://json-schema.org/draft/2020-12/schema\n$id: {BASE_URI}acme/pay/request.yaml\n"
+    )
+    with pytest.raises(SchemaError, match=r"\$schema must be"):
+        load_catalog(folder)
+
+
+def test_a_manifest_naming_a_missing_file(folder):
+    write_request(folder, "type: object\n")
+    manifest = folder / "acme" / "pay" / "operation.yaml"
+    manifest.write_text(manifest.read_text() + "  response.200:\n    schema: nope.yaml\n    description: OK.\n")
+    with pytest.raises(SchemaError, match="'nope.yaml', which does not exist"):
+        load_catalog(folder)
+
+
+def test_a_bad_manifest(folder):
+    write_request(folder, "type: object\n")
+    (folder / "acme" / "pay" / "operation.yaml").write_text("vendor: Acme\nmethod: FETCH\n")
+    with pytest.raises(SchemaError, match="operation.yaml"):
+        load_catalog(folder)
+
+
+def test_broken_yaml_names_the_file(folder):
+    (folder / "acme" / "pay" / "request.yaml").write_text("a: [1, 2\n")
+    with pytest.raises(SchemaError, match="acme/pay/request.yaml: not valid YAML"):
+        load_catalog(folder)
+
+
+def test_the_shipped_catalog_is_loaded_once():
+    assert shipped() is shipped()
+    assert all(uri.startswith(BASE_URI) for uri in shipped().files)
+
+
+# -- the YAML loader --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("load", [load_trusted, load_untrusted])
+def test_yaml_fits_the_json_data_model(load):
+    data = load("country: NO\nanswer: yes\nwhen: 2024-01-01\nphone: 0612345678\n"
+                "n: 12\nf: 1.5\ne: 1e3\nt: true\nz: null\nempty:\n200: ok\ninf: .inf\n")
+    assert data == {"country": "NO", "answer": "yes", "when": "2024-01-01", "phone": "0612345678",
+                    "n": 12, "f": 1.5, "e": 1000.0, "t": True, "z": None, "empty": None, "200": "ok",
+                    "inf": ".inf"}
+
+
+@pytest.mark.parametrize(("text", "complaint"), [
+    ("a: 1\na: 2\n", "duplicate key 'a'"),
+    ("!!python/object/apply:os.system [echo]\n", "has no JSON equivalent"),
+    ("a: !!binary aGk=\n", "has no JSON equivalent"),
+    ("a: !!timestamp 2024-01-01\n", "has no JSON equivalent"),
+    ("? [a, b]\n: 1\n", "keys must be plain scalars"),
+    ("a: [1, 2\n", "not valid YAML"),
+])
+def test_yaml_refuses(text, complaint):
+    with pytest.raises(YAMLError, match=complaint.replace("[", r"\[")):
+        load_untrusted(text)
+
+
+def test_untrusted_yaml_is_bounded():
+    with pytest.raises(YAMLError, match="nested more than"):
+        load_untrusted("[" * 30_000 + "]" * 30_000)
+    with pytest.raises(YAMLError, match="nested more than"):
+        load_untrusted("{" * 40_000)
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [{', '.join(['*' + a] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi")
+    )
+    with pytest.raises(YAMLError, match="expands to more than"):
+        load_untrusted(laughs)
+    assert load_untrusted("a: &x [1]\nb: *x\n") == {"a": [1], "b": [1]}
