@@ -24,14 +24,14 @@ def _payloads(kind):
                 yield pytest.param(operation, part, file, id=f"{operation}/{part}/{kind}/{file.name}")
 
 
-@pytest.mark.parametrize(("operation", "part", "file"), _payloads("valid"))
+@pytest.mark.parametrize(("operation", "part", "file"), list(_payloads("valid")))
 def test_valid_example(operation, part, file):
     payload = read_payload(str(file))
     assert invoicespec.errors(operation, payload, part=part) == []
     assert invoicespec.is_valid(operation, payload, part=part)
 
 
-@pytest.mark.parametrize(("operation", "part", "file"), _payloads("invalid"))
+@pytest.mark.parametrize(("operation", "part", "file"), list(_payloads("invalid")))
 def test_invalid_example(operation, part, file):
     expected = load_trusted((file.parent / "expected.yaml").read_text(encoding="utf-8"))[file.name]
     payload = read_payload(str(file))

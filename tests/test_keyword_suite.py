@@ -25,7 +25,7 @@ def _cases():
                 yield pytest.param(case, test, id=f"{file.stem}: {case['description']}: {test['description']}")
 
 
-@pytest.mark.parametrize(("case", "test"), _cases())
+@pytest.mark.parametrize(("case", "test"), list(_cases()))
 def test_keyword_case(case, test):
     validator = compile_schema(case["schema"], part=case.get("part", "request"))
     errors = validator.errors(test["data"])
