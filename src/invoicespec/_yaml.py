@@ -140,8 +140,20 @@ for _tag, _fn in (
     _JSONConstructor.add_constructor(_tag, _fn)
 
 
-_CParser = getattr(yaml, "CParser", None)
+class _PurePythonLoader(
+    yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+    yaml.composer.Composer, _JSONConstructor, _JSONResolver,
+):
+    def __init__(self, stream):
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _JSONConstructor.__init__(self)
+        _JSONResolver.__init__(self)
 
+
+_CParser = getattr(yaml, "CParser", None)
 
 if _CParser is not None:
 
@@ -152,33 +164,14 @@ if _CParser is not None:
             _JSONResolver.__init__(self)
 
 else:  # pragma: no cover - PyYAML built without libyaml
-
-    class _TrustedLoader(  # type: ignore[no-redef]
-        yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
-        yaml.composer.Composer, _JSONConstructor, _JSONResolver,
-    ):
-        def __init__(self, stream):
-            yaml.reader.Reader.__init__(self, stream)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            _JSONConstructor.__init__(self)
-            _JSONResolver.__init__(self)
+    _TrustedLoader = _PurePythonLoader  # type: ignore[misc]
 
 
-class _UntrustedLoader(
-    yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
-    yaml.composer.Composer, _JSONConstructor, _JSONResolver,
-):
+class _UntrustedLoader(_PurePythonLoader):
     """Pure-Python loader with bounded depth and bounded alias expansion."""
 
     def __init__(self, stream):
-        yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-        yaml.composer.Composer.__init__(self)
-        _JSONConstructor.__init__(self)
-        _JSONResolver.__init__(self)
+        super().__init__(stream)
         self._depth = 0
 
     def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
