@@ -20,7 +20,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
-from importlib.resources.abc import Traversable
 from types import MappingProxyType
 from typing import Any
 
@@ -35,6 +34,11 @@ from invoicespec._keywords import compile_pattern
 from invoicespec._pointer import format_pointer, parse_pointer
 from invoicespec._yaml import YAMLError, load_trusted
 from invoicespec._errors import SchemaError
+
+try:
+    from importlib.resources.abc import Traversable
+except ImportError:  # Python 3.10
+    from importlib.abc import Traversable
 
 __all__ = [
     "BASE_URI", "DIALECT", "Catalog", "Operation", "PartSpec", "check_schema", "load_catalog", "shipped",
