@@ -284,11 +284,24 @@ def _check_semantics(document: dict, relative: str) -> None:
                 if unknown:
                     fail(where, f"x-destination-cost: tier {tier['name']!r} names unknown regions {unknown}")
         pointers += [f"/{name}" for name in node.get("x-required-any-of", [])]
-        if isinstance(declared, dict):
-            for pointer in pointers:
-                head = parse_pointer(pointer)[0]
-                if head not in declared:
-                    fail(where, f"{pointer!r} names the field {head!r}, which this object does not declare")
+        pointers += [link[side] for link in node.get("x-references", []) for side in ("items", "target")]
+        _check_declared(where, pointers, declared, fail)
+        items = node.get("items")
+        item_fields = items.get("properties") if isinstance(items, dict) else None
+        item_pointers = [*node.get("x-unique-by", []), *node.get("x-equal-across", [])]
+        if "x-contiguous" in node:
+            item_pointers.append(node["x-contiguous"]["field"])
+        _check_declared(where, item_pointers, item_fields, fail)
+
+
+def _check_declared(where: tuple, pointers: list[str], declared: Any, fail) -> None:
+    """Each pointer's first field is declared (when the schema declares its fields in place)."""
+    if not isinstance(declared, dict):
+        return
+    for pointer in pointers:
+        head = parse_pointer(pointer)[0]
+        if head not in declared:
+            fail(where, f"{pointer!r} names the field {head!r}, which this object does not declare")
 
 
 @lru_cache(maxsize=1)

@@ -64,7 +64,7 @@ KEYWORDS: dict[str, str] = {
     "minLength": "the string is too short (or empty)",
     "maxLength": "the string is too long",
     "pattern": "the string does not match the required pattern",
-    "format": "the string is not in the required format (date, date-time, e-mail, URI)",
+    "format": "the string is not in the required format (date, date-time, e-mail, URI, UUID)",
     "minimum": "the number is too small",
     "maximum": "the number is too large",
     "exclusiveMinimum": "the number is not above the lower bound",
@@ -87,6 +87,10 @@ KEYWORDS: dict[str, str] = {
     "x-destination-cost": "the phone number is an expensive destination that was not accepted",
     "x-iban": "the IBAN is not valid",
     "x-digits": "the number has too many integral or fractional digits, or is not a decimal",
+    "x-unique-by": "two items of an array share a key that must be unique",
+    "x-equal-across": "a field that must be the same in every item of an array differs",
+    "x-references": "a field names an item of another array that does not exist",
+    "x-contiguous": "the numbers of an array's items repeat or leave a gap",
     "x-headers": "the same header is given twice with different letter case",
 }
 

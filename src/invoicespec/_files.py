@@ -83,8 +83,12 @@ def parse_text(text: str, name: str = "") -> Any:
             raise as_json from None
 
 
-def read_payload(name: str) -> Any:
-    """Read and parse one payload file (``-`` is standard input)."""
+def read_payload(name: str, *, as_text: bool = False) -> Any:
+    """Read and parse one payload file (``-`` is standard input).
+
+    With ``as_text`` (parts whose media type is ``text/plain``), the payload is the
+    file's text itself, as one string.
+    """
     try:
         if name == "-":
             data = sys.stdin.buffer.read()
@@ -100,4 +104,6 @@ def read_payload(name: str) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise PayloadFileError(f"is not UTF-8 text (byte {error.start})") from None
+    if as_text:
+        return text
     return parse_text(text, "" if name == "-" else name)

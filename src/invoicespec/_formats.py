@@ -40,6 +40,7 @@ FORMATS: dict[str, tuple[Callable[[Any], bool], str]] = {
     ),
     "email": (_rules.is_email, "an e-mail address such as name@example.com"),
     "uri": (_rules.is_uri, "an absolute http or https URL"),
+    "uuid": (_rules.is_uuid, "a UUID such as 497f6eca-6276-4993-bfeb-53cbbbba6f08"),
 }
 
 

@@ -216,6 +216,114 @@ def digits(validator, limits: dict, instance: Any, schema: dict) -> Errors:
         )
 
 
+def _item_path(index: int, pointer: str) -> str:
+    return f"item {index}{'' if pointer == '' else ' ' + pointer[1:]}"
+
+
+def unique_by(validator, pointers: list[str], instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, list):
+        return
+    keys = [parse_pointer(pointer) for pointer in pointers]
+    seen: dict[Any, int] = {}
+    for index, item in enumerate(instance):
+        values = [resolve(item, key) for key in keys]
+        if any(value is MISSING or value is None for value, _ in values):
+            continue  # an absent key is reported by `required`, if it is required
+        key = tuple(_canonical(value) for value, _ in values)
+        if key not in seen:
+            seen[key] = index
+            continue
+        shown = ", ".join(f"{pointer[1:]} {_rules.short(value)}" for pointer, (value, _) in zip(pointers, values))
+        first_value, first_path = values[0]
+        yield ValidationError(
+            f"{shown} is already used by item {seen[key]}: it must be unique within the array",
+            path=[index, *first_path], instance=first_value,
+        )
+
+
+def equal_across(validator, pointers: list[str], instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, list):
+        return
+    for pointer in pointers:
+        key = parse_pointer(pointer)
+        first: tuple[int, Any] | None = None
+        for index, item in enumerate(instance):
+            value, path = resolve(item, key)
+            if value is MISSING or value is None:
+                continue
+            if first is None:
+                first = (index, value)
+            elif _canonical(value) != _canonical(first[1]):
+                yield ValidationError(
+                    f"{pointer[1:]} must be the same in every item: {_rules.short(value)} here, but "
+                    f"{_rules.short(first[1])} in item {first[0]}",
+                    path=[index, *path], instance=value,
+                )
+
+
+def references(validator, links: list[dict], instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, dict):
+        return
+    for link in links:
+        sources, source_path = resolve(instance, parse_pointer(link["items"]))
+        if not isinstance(sources, list):
+            continue
+        targets, _ = resolve(instance, parse_pointer(link["target"]))
+        field, key = parse_pointer(link["field"]), parse_pointer(link["key"])
+        known: dict[Any, Any] = {}
+        for target in targets if isinstance(targets, list) else ():
+            value, _ = resolve(target, key)
+            if value is not MISSING and value is not None:
+                known.setdefault(_canonical(value), value)
+        target_name, key_name = link["target"][1:], link["key"][1:]
+        if known:
+            listed = ", ".join(_rules.short(v) for v in list(known.values())[:10])
+            allowed = f"the {key_name} values there are {listed}{', ...' if len(known) > 10 else ''}"
+        else:
+            allowed = "there are none"
+        for index, item in enumerate(sources):
+            value, path = resolve(item, field)
+            if value is MISSING or value is None or _canonical(value) in known:
+                continue
+            yield ValidationError(
+                f"{link['field'][1:]} {_rules.short(value)} names no item of {target_name} by its {key_name} "
+                f"({allowed})",
+                path=[*source_path, index, *path], instance=value,
+            )
+
+
+def contiguous(validator, options: dict, instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, list):
+        return
+    key, start = parse_pointer(options["field"]), options.get("start", 1)
+    name = options["field"][1:]
+    seen: dict[int, int] = {}
+    duplicate = False
+    for index, item in enumerate(instance):
+        value, path = resolve(item, key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            continue  # absent or not an integer: `required` and `type` report it
+        if value in seen:
+            duplicate = True
+            yield ValidationError(
+                f"{name} {value} is already used by item {seen[value]}: each item needs its own {name}",
+                path=[index, *path], instance=value,
+            )
+        else:
+            seen[value] = index
+    if duplicate or not seen:
+        return
+    wanted = range(start, start + len(seen))
+    if set(seen) != set(wanted):
+        missing = [str(n) for n in wanted if n not in seen][:10]
+        yield ValidationError(
+            f"the {name} values must run from {start} to {wanted[-1]} without gaps: "
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing "
+            f"(found {', '.join(str(n) for n in sorted(seen)[:10])})",
+            instance=instance,
+        )
+
+
 _STANDARD = {
     "pattern": pattern,
     "required": required,
@@ -231,6 +339,10 @@ _VOCABULARY = {
     "x-destination-cost": destination_cost,
     "x-iban": iban,
     "x-digits": digits,
+    "x-unique-by": unique_by,
+    "x-equal-across": equal_across,
+    "x-references": references,
+    "x-contiguous": contiguous,
 }
 
 #: Keywords for response parts: ``readOnly`` stays an annotation.

@@ -34,6 +34,7 @@ _TYPE_NAMES = {
 _OWN_MESSAGES = frozenset({
     "pattern", "required", "dependentRequired", "additionalProperties", "uniqueItems", "readOnly",
     "x-required-any-of", "x-date-order", "x-phone", "x-destination-cost", "x-iban", "x-digits",
+    "x-unique-by", "x-equal-across", "x-references", "x-contiguous",
 })
 _ENUM_LISTED = 12
 
@@ -75,26 +76,60 @@ def report(error: ValidationError) -> Iterator[Error]:
 def _meant_branch(error: ValidationError) -> list[ValidationError] | None:
     """The errors of the variant the payload was meant for, or None when that is unclear.
 
-    A variant is ruled out by a "discriminating" failure: the value has the wrong
-    type for it, or a field directly on the value fails a ``const`` or ``enum``
-    (such as ``draft: true`` against the finalized variant). Among the variants not
-    ruled out, the one with the fewest errors wins; a tie is unclear.
+    Variants are told apart by their discriminators, found from the errors alone:
+
+    1. by value: a variant is ruled out when the payload has the wrong type for it,
+       or when a field of the payload fails its ``const``/``enum`` while another
+       variant accepts that field (``draft: true`` rules out the finalized variant);
+    2. by presence: among the variants left, one is ruled out when it requires a
+       field the payload lacks, or refuses a field the payload has, while another
+       variant is content with that field (``product_id`` present rules out the
+       line variant that does not declare it; absent, the one that requires it).
+
+    If every variant is ruled out by value, it is unclear. If presence rules out all
+    that value left, value alone decides. The variant left with the fewest errors
+    wins, and between equals the one with fewer errors about missing or unknown
+    fields (its errors are about values it declares); a tie beyond that is unclear.
     """
     depth = len(error.absolute_path)
     branches: dict[Any, list[ValidationError]] = defaultdict(list)
     for inner in error.context or ():
         branches[inner.relative_schema_path[0]].append(inner)
 
-    def ruled_out(inner: ValidationError) -> bool:
-        here = len(inner.absolute_path) - depth
-        return (inner.validator == "type" and here == 0) or (inner.validator in ("const", "enum") and here <= 1)
+    def field(inner: ValidationError) -> Any:
+        below = list(inner.absolute_path)[depth:]
+        return below[0] if len(below) == 1 else None
 
-    candidates = [errs for errs in branches.values() if not any(ruled_out(e) for e in errs)]
+    touched = {branch: {field(e) for e in errs} for branch, errs in branches.items()}
+    count = len(error.validator_value) if isinstance(error.validator_value, list) else len(branches)
+
+    def another_accepts(branch: Any, name: Any) -> bool:
+        return any(name not in touched.get(other, ()) for other in range(count) if other != branch)
+
+    def by_value(branch: Any, inner: ValidationError) -> bool:
+        if inner.validator == "type" and len(inner.absolute_path) == depth:
+            return True
+        name = field(inner)
+        return name is not None and inner.validator in ("const", "enum") and another_accepts(branch, name)
+
+    def by_presence(branch: Any, inner: ValidationError) -> bool:
+        name = field(inner)
+        return (name is not None and inner.validator in ("required", "additionalProperties")
+                and another_accepts(branch, name))
+
+    candidates = [b for b, errs in branches.items() if not any(by_value(b, e) for e in errs)]
     if not candidates:
         return None
-    fewest = min(len(errs) for errs in candidates)
-    best = [errs for errs in candidates if len(errs) == fewest]
-    return best[0] if len(best) == 1 else None
+    narrowed = [b for b in candidates if not any(by_presence(b, e) for e in branches[b])]
+    candidates = narrowed or candidates
+
+    def rank(branch: Any) -> tuple[int, int]:  # fewest errors, then fewest about missing or unknown fields
+        errs = branches[branch]
+        return len(errs), sum(e.validator in ("required", "additionalProperties") for e in errs)
+
+    best = min(rank(b) for b in candidates)
+    chosen = [b for b in candidates if rank(b) == best]
+    return branches[chosen[0]] if len(chosen) == 1 else None
 
 
 def _message(error: ValidationError) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "is_email",
     "is_local_date_time",
     "is_uri",
+    "is_uuid",
     "parse_temporal",
     "short",
 ]
@@ -185,6 +186,14 @@ _URI = re.compile(r"(?i)https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?"
 def is_uri(value: Any) -> bool:
     """An absolute ``http`` or ``https`` URL of printable ASCII, at most 2,048 characters."""
     return isinstance(value, str) and len(value) <= 2048 and _URI.fullmatch(value) is not None
+
+
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+def is_uuid(value: Any) -> bool:
+    """A UUID in its 36-character hyphenated form (any version, either letter case)."""
+    return isinstance(value, str) and len(value) == 36 and _UUID.fullmatch(value) is not None
 
 
 # -- exact decimal digits -------------------------------------------------------------------------

@@ -5,7 +5,8 @@
     invoicespec normalize OPERATION [--part PART] FILE
 
 Files are JSON or YAML (by extension; otherwise JSON, then YAML); ``-`` reads
-standard input. Exit status: 0 when every payload is valid, 1 when some payload
+standard input. For a part whose media type is ``text/plain`` the file's text is
+the payload. Exit status: 0 when every payload is valid, 1 when some payload
 is invalid, 2 for a usage error or a file that cannot be read (with a message,
 never a traceback).
 """
@@ -88,7 +89,7 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for name in args.files:
         shown = "<stdin>" if name == "-" else name
         try:
-            payload = read_payload(name)
+            payload = read_payload(name, as_text=checker.media_type == "text/plain")
         except PayloadFileError as error:
             results.append({"file": shown, "valid": None, "problem": str(error)})
             status = EXIT_USAGE
@@ -117,7 +118,7 @@ def _normalize(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     checker = invoicespec.validator(args.operation, args.part)
     shown = "<stdin>" if args.file == "-" else args.file
     try:
-        payload = read_payload(args.file)
+        payload = read_payload(args.file, as_text=checker.media_type == "text/plain")
     except PayloadFileError as error:
         print(f"{shown}: {error}", file=err)
         return EXIT_USAGE
