@@ -2,7 +2,8 @@
 
 Each invalid folder has an ``expected.yaml`` naming, for each file, the one error
 it must produce (path, keyword and, where pinned, message). Files are JSON or
-YAML and are read exactly as the CLI reads them.
+YAML, or ``.txt`` for a ``text/plain`` part, and are read exactly as the CLI
+reads them.
 """
 
 from __future__ import annotations
@@ -20,13 +21,19 @@ def _payloads(kind):
     for folder in sorted(EXAMPLES.glob(f"*/*/{kind}")):
         operation, part = folder.parent.parent.name, folder.parent.name
         for file in sorted(folder.iterdir()):
-            if file.suffix in (".json", ".yaml") and file.name != "expected.yaml":
+            if file.suffix in (".json", ".yaml", ".txt") and file.name != "expected.yaml":
                 yield pytest.param(operation, part, file, id=f"{operation}/{part}/{kind}/{file.name}")
 
 
 @pytest.mark.parametrize(("operation", "part", "file"), list(_payloads("valid")))
+def _read(operation, part, file):
+    text_body = invoicespec.validator(operation, part).media_type == "text/plain"
+    assert (file.suffix == ".txt") is text_body, "text/plain parts use .txt files, others JSON or YAML"
+    return read_payload(str(file), as_text=text_body)
+
+
 def test_valid_example(operation, part, file):
-    payload = read_payload(str(file))
+    payload = _read(operation, part, file)
     assert invoicespec.errors(operation, payload, part=part) == []
     assert invoicespec.is_valid(operation, payload, part=part)
 
@@ -34,7 +41,7 @@ def test_valid_example(operation, part, file):
 @pytest.mark.parametrize(("operation", "part", "file"), list(_payloads("invalid")))
 def test_invalid_example(operation, part, file):
     expected = load_trusted((file.parent / "expected.yaml").read_text(encoding="utf-8"))[file.name]
-    payload = read_payload(str(file))
+    payload = _read(operation, part, file)
     assert_only_error(
         invoicespec.errors(operation, payload, part=part),
         expected["path"], expected["keyword"], expected.get("message"),
