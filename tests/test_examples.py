@@ -25,13 +25,13 @@ def _payloads(kind):
                 yield pytest.param(operation, part, file, id=f"{operation}/{part}/{kind}/{file.name}")
 
 
-@pytest.mark.parametrize(("operation", "part", "file"), list(_payloads("valid")))
 def _read(operation, part, file):
     text_body = invoicespec.validator(operation, part).media_type == "text/plain"
     assert (file.suffix == ".txt") is text_body, "text/plain parts use .txt files, others JSON or YAML"
     return read_payload(str(file), as_text=text_body)
 
 
+@pytest.mark.parametrize(("operation", "part", "file"), list(_payloads("valid")))
 def test_valid_example(operation, part, file):
     payload = _read(operation, part, file)
     assert invoicespec.errors(operation, payload, part=part) == []
