@@ -56,6 +56,9 @@ def test_a_good_folder_loads(folder):
     ("properties:\n  a: {}\nx-date-order: [{earlier: /a, later: /b}]\n",
      "'/b' names the field 'b', which this object does not declare"),
     ("properties:\n  a: {}\nx-required-any-of: [a, c]\n", "names the field 'c'"),
+    ("properties:\n  p:\n    x-phone: {defaultRegion: FR}\n  ok: {}\nx-destination-cost:\n  phone: /p\n"
+     "  acceptedBy: /ok\n  defaultRegion: BE\n  tiers: [{name: x, regions: [FR], creditsPerCall: 1, "
+     "multiplier: 1, expensive: true}]\n", "defaultRegion 'BE' differs from the phone field's"),
     ("$ref: https://example.com/schema.json\n", "does not lead to a shipped schema"),
     ("$ref: file:///etc/passwd\n", "does not lead to a shipped schema"),
     ("$ref: ../../_common/nothing.yaml\n", "does not lead to a shipped schema"),

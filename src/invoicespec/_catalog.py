@@ -279,6 +279,11 @@ def _check_semantics(document: dict, relative: str) -> None:
         if "x-destination-cost" in node:
             cost = node["x-destination-cost"]
             pointers += [cost["phone"], cost["acceptedBy"]]
+            phone = declared.get(parse_pointer(cost["phone"])[0]) if isinstance(declared, dict) else None
+            own = phone.get("x-phone", {}).get("defaultRegion") if isinstance(phone, dict) else None
+            if len(parse_pointer(cost["phone"])) == 1 and own != cost.get("defaultRegion"):
+                fail(where, f"x-destination-cost: defaultRegion {cost.get('defaultRegion')!r} differs from the "
+                            f"phone field's x-phone defaultRegion {own!r}")
             for tier in cost["tiers"]:
                 unknown = [r for r in tier["regions"] if r not in regions]
                 if unknown:
