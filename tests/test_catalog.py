@@ -138,6 +138,16 @@ def test_yaml_refuses(text, complaint):
         load_untrusted(text)
 
 
+def test_yaml_and_json_bound_depth_alike():
+    from invoicespec._files import PayloadFileError, parse_json
+
+    hundred = "[" * 100 + "1" + "]" * 100
+    assert load_untrusted(hundred) == parse_json(hundred)
+    for reader, error in ((load_untrusted, YAMLError), (parse_json, PayloadFileError)):
+        with pytest.raises(error, match="nested more than 100 levels"):
+            reader("[" * 101 + "1" + "]" * 101)
+
+
 def test_untrusted_yaml_is_bounded():
     with pytest.raises(YAMLError, match="nested more than"):
         load_untrusted("[" * 30_000 + "]" * 30_000)

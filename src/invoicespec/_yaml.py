@@ -175,13 +175,15 @@ class _UntrustedLoader(_PurePythonLoader):
         self._depth = 0
 
     def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
-        self._depth += 1
+        # Only collections count as a level, as in the JSON reader and the validator.
+        collection = self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent)
+        self._depth += collection
         if self._depth > MAX_DEPTH:
             raise YAMLError(f"the document is nested more than {MAX_DEPTH} levels deep")
         try:
             return super().compose_node(parent, index)
         finally:
-            self._depth -= 1
+            self._depth -= collection
 
     def get_single_node(self):  # noqa: D102 - PyYAML hook
         node = super().get_single_node()
