@@ -17,6 +17,7 @@ from jsonschema import ValidationError
 
 from invoicespec._pointer import format_pointer
 from invoicespec._rules import short
+from invoicespec._variants import Declared
 from invoicespec._errors import Error
 
 __all__ = ["report"]
@@ -60,27 +61,33 @@ def _either(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def report(error: ValidationError) -> Iterator[Error]:
-    """The public errors for one jsonschema error (several when it stands for a variant's errors)."""
+def report(error: ValidationError, declared: Declared | None = None) -> Iterator[Error]:
+    """The public errors for one jsonschema error (several when it stands for a variant's errors).
+
+    ``declared`` (from ``_variants.declared_fields``) says which fields each variant
+    declares; without it, variants are told apart from the errors alone.
+    """
     keyword = error.validator
     if keyword in ("anyOf", "oneOf") and error.context:
-        chosen = _meant_branch(error)
+        chosen = _meant_branch(error, declared or {})
         if chosen is not None:
             for inner in chosen:
-                yield from report(inner)
+                yield from report(inner, declared)
             return
     slug = "false" if keyword is None else str(keyword)
     yield Error(format_pointer(error.absolute_path), slug, _message(error))
 
 
-def _meant_branch(error: ValidationError) -> list[ValidationError] | None:
+def _meant_branch(error: ValidationError, declared: Declared) -> list[ValidationError] | None:
     """The errors of the variant the payload was meant for, or None when that is unclear.
 
     Variants are told apart by their discriminators, found from the errors alone:
 
     1. by value: a variant is ruled out when the payload has the wrong type for it,
        or when a field of the payload fails its ``const``/``enum`` while another
-       variant accepts that field (``draft: true`` rules out the finalized variant);
+       variant declares that field and accepts its value (``draft: true`` rules out
+       the finalized variant; an open variant that does not mention the field does
+       not count);
     2. by presence: among the variants left, one is ruled out when it requires a
        field the payload lacks, or refuses a field the payload has, while another
        variant is content with that field (``product_id`` present rules out the
@@ -103,14 +110,20 @@ def _meant_branch(error: ValidationError) -> list[ValidationError] | None:
     touched = {branch: {field(e) for e in errs} for branch, errs in branches.items()}
     count = len(error.validator_value) if isinstance(error.validator_value, list) else len(branches)
 
-    def another_accepts(branch: Any, name: Any) -> bool:
-        return any(name not in touched.get(other, ()) for other in range(count) if other != branch)
+    fields = declared.get(id(error.validator_value))
+
+    def another_accepts(branch: Any, name: Any, declaring: bool = False) -> bool:
+        return any(
+            name not in touched.get(other, ()) and not (declaring and fields and name not in fields[other])
+            for other in range(count) if other != branch
+        )
 
     def by_value(branch: Any, inner: ValidationError) -> bool:
         if inner.validator == "type" and len(inner.absolute_path) == depth:
             return True
         name = field(inner)
-        return name is not None and inner.validator in ("const", "enum") and another_accepts(branch, name)
+        return (name is not None and inner.validator in ("const", "enum")
+                and another_accepts(branch, name, declaring=True))
 
     def by_presence(branch: Any, inner: ValidationError) -> bool:
         name = field(inner)

@@ -22,6 +22,7 @@ from invoicespec._instance import check_json, copy_json
 from invoicespec._keywords import REQUEST_KEYWORDS, RESPONSE_KEYWORDS
 from invoicespec._pointer import format_pointer, parse_pointer
 from invoicespec._report import report
+from invoicespec._variants import declared_fields
 from invoicespec._errors import Error, InvalidPayload
 
 __all__ = ["Validator", "compile_schema"]
@@ -61,7 +62,7 @@ class Validator:
     deeper than 100 levels are reported as errors.
     """
 
-    __slots__ = ("operation", "part", "media_type", "_kind", "_jsonschema", "_rebuild")
+    __slots__ = ("operation", "part", "media_type", "_kind", "_jsonschema", "_rebuild", "_declared")
 
     def __init__(
         self,
@@ -80,6 +81,7 @@ class Validator:
         self._kind = kind_of(part)
         self._jsonschema = cls(schema, registry=registry, format_checker=_FORMATS)
         self._rebuild = rebuild
+        self._declared = declared_fields(schema, self._jsonschema._resolver)
 
     def __repr__(self) -> str:
         return f"<invoicespec.Validator {self.operation or '(ad hoc)'} {self.part}>"
@@ -105,7 +107,7 @@ class Validator:
         if problems:
             return problems
         target, names, problems = self._prepare(instance)
-        found = [error for raw in self._jsonschema.iter_errors(target) for error in report(raw)]
+        found = [error for raw in self._jsonschema.iter_errors(target) for error in report(raw, self._declared)]
         if names:  # errors name headers as the caller wrote them
             found = [self._restore(error, names) for error in found]
         return problems + found
