@@ -281,10 +281,13 @@ def references(validator, links: list[dict], instance: Any, schema: dict) -> Err
             allowed = f"the {key_name} values there are {listed}{', ...' if len(known) > 10 else ''}"
         else:
             allowed = "there are none"
+        kinds = {_canonical(v)[0] for v in known.values()}
         for index, item in enumerate(sources):
             value, path = resolve(item, field)
             if value is MISSING or value is None or _canonical(value) in known:
                 continue
+            if kinds and _canonical(value)[0] not in kinds:
+                continue  # a value of another type than the keys: `type` reports it
             yield ValidationError(
                 f"{link['field'][1:]} {_rules.short(value)} names no item of {target_name} by its {key_name} "
                 f"({allowed})",

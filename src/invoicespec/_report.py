@@ -89,9 +89,13 @@ def _meant_branch(error: ValidationError, declared: Declared) -> list[Validation
        the finalized variant; an open variant that does not mention the field does
        not count);
     2. by presence: among the variants left, one is ruled out when it requires a
-       field the payload lacks, or refuses a field the payload has, while another
-       variant is content with that field (``product_id`` present rules out the
-       line variant that does not declare it; absent, the one that requires it).
+       field the payload lacks that another variant does without (it does not
+       declare the field, or declares other ``const``/``enum`` values for it), or
+       refuses a field the payload has that another variant declares (``product_id``
+       present rules out the line variant that does not declare it; absent, the
+       one that requires it; ``draft`` absent rules out the draft variant; a
+       missing ``vat_rate``, which the product line merely allows with the same
+       values, rules out nothing).
 
     If every variant is ruled out by value, it is unclear. If presence rules out all
     that value left, value alone decides. The variant left with the fewest errors
@@ -127,8 +131,17 @@ def _meant_branch(error: ValidationError, declared: Declared) -> list[Validation
 
     def by_presence(branch: Any, inner: ValidationError) -> bool:
         name = field(inner)
-        return (name is not None and inner.validator in ("required", "additionalProperties")
-                and another_accepts(branch, name))
+        if name is None or inner.validator not in ("required", "additionalProperties"):
+            return False
+        if not fields:  # no declared-fields map (an ad hoc report): judge from the errors alone
+            return another_accepts(branch, name)
+        others = [other for other in range(count) if other != branch and name not in touched.get(other, ())]
+        if inner.validator == "required":
+            # Missing here, and another variant does without it: one that does not declare it at all, or
+            # declares it with other allowed values (a discriminator such as draft: [true] / [false]).
+            mine = fields[branch].get(name) if branch < len(fields) else None
+            return any(name not in fields[other] or fields[other][name] != mine for other in others)
+        return any(name in fields[other] for other in others)  # refused here, declared by another
 
     candidates = [b for b, errs in branches.items() if not any(by_value(b, e) for e in errs)]
     if not candidates:

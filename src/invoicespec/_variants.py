@@ -10,13 +10,15 @@ cannot say what a variant declares, so this walk records it, following ``$ref``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 __all__ = ["Declared", "declared_fields"]
 
-#: id() of an anyOf/oneOf list -> for each variant, the field names it declares.
-Declared = Mapping[int, tuple[frozenset[str], ...]]
+#: id() of an anyOf/oneOf list -> for each variant, the fields it declares, each with the
+#: values its ``const``/``enum`` allows (None when the field takes any value of its type).
+Declared = Mapping[int, tuple[Mapping[str, Any], ...]]
 
 _CHILD_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
 _CHILD_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
@@ -24,9 +26,9 @@ _CHILD_SCHEMAS = ("items", "additionalProperties", "not", "if", "then", "else", 
                   "unevaluatedItems", "unevaluatedProperties")
 
 
-def declared_fields(root: Any, resolver: Any) -> dict[int, tuple[frozenset[str], ...]]:
+def declared_fields(root: Any, resolver: Any) -> dict[int, tuple[Mapping[str, Any], ...]]:
     """Walk every schema reachable from ``root`` and record each variant list's declared fields."""
-    found: dict[int, tuple[frozenset[str], ...]] = {}
+    found: dict[int, tuple[Mapping[str, Any], ...]] = {}
     seen: set[int] = set()
     stack = [(root, resolver)]
     while stack:
@@ -51,8 +53,8 @@ def declared_fields(root: Any, resolver: Any) -> dict[int, tuple[frozenset[str],
     return found
 
 
-def _fields(variant: Any, resolver: Any) -> frozenset[str]:
-    names: set[str] = set()
+def _fields(variant: Any, resolver: Any) -> dict[str, Any]:
+    names: dict[str, Any] = {}
     seen: set[int] = set()
     stack = [(variant, resolver)]
     while stack:
@@ -60,9 +62,21 @@ def _fields(variant: Any, resolver: Any) -> frozenset[str]:
         if not isinstance(schema, dict) or id(schema) in seen:
             continue
         seen.add(id(schema))
-        names.update(schema.get("properties", {}))
+        for name, subschema in schema.get("properties", {}).items():
+            names[name] = _allowed_values(subschema) if names.get(name) is None else names[name]
         if isinstance(schema.get("$ref"), str):
             resolved = here.lookup(schema["$ref"])
             stack.append((resolved.contents, resolved.resolver))
         stack.extend((child, here) for child in schema.get("allOf", []))
-    return frozenset(names)
+    return names
+
+
+def _allowed_values(schema: Any) -> Any:
+    """A comparable form of what a field's ``const`` or ``enum`` allows, or None."""
+    if not isinstance(schema, dict):
+        return None
+    if "const" in schema:
+        return json.dumps([schema["const"]], sort_keys=True)
+    if isinstance(schema.get("enum"), list):
+        return json.dumps(sorted(json.dumps(value, sort_keys=True) for value in schema["enum"]))
+    return None
