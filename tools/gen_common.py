@@ -29,6 +29,7 @@ def _lists() -> dict[str, dict]:
     version = importlib.metadata.version("pycountry")
     currencies = sorted(c.alpha_3 for c in pycountry.currencies if c.alpha_3 not in NOT_INVOICE_CURRENCIES)
     countries = sorted(c.alpha_2 for c in pycountry.countries)
+    countries_alpha_3 = sorted(c.alpha_3 for c in pycountry.countries)
     languages = sorted(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
     left_out = ", ".join(f"{code} ({why})" for code, why in NOT_INVOICE_CURRENCIES.items())
     return {
@@ -49,6 +50,15 @@ def _lists() -> dict[str, dict]:
             ),
             "codes": countries,
             "examples": ["FR", "SE", "NO"],
+        },
+        "country-alpha-3.yaml": {
+            "title": "ISO 3166-1 alpha-3 country code",
+            "description": (
+                f"A three-letter ISO 3166-1 alpha-3 country code, upper case: the {len(countries_alpha_3)} "
+                f"officially assigned codes (pycountry {version})."
+            ),
+            "codes": countries_alpha_3,
+            "examples": ["FRA", "SWE", "NOR"],
         },
         "language.yaml": {
             "title": "ISO 639-1 language code",
