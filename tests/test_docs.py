@@ -90,3 +90,11 @@ def test_generated_code_lists_are_fresh():
     done = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_common.py"), "--check"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_the_readme_shows_one_valid_payload_per_operation():
+    section = README.split("## One payload per operation", 1)[1].split("\n## ", 1)[0]
+    shown = dict(re.findall(r"### `([a-z_.]+)`.*?```json\n(.*?)```", section, flags=re.S))
+    assert set(shown) == set(invoicespec.operations())
+    for operation, text in shown.items():
+        assert invoicespec.errors(operation, json.loads(text)) == [], operation
