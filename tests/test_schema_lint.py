@@ -92,6 +92,13 @@ def _join(base: str, ref: str) -> str:
     return urljoin(base, ref)
 
 
+@pytest.mark.parametrize(("operation", "part"), [(op, part) for op in invoicespec.operations()
+                                                  for part in invoicespec.parts(op)])
+def test_examples_per_part(operation, part):
+    """At least two examples per request part, at least one per response."""
+    assert len(invoicespec.validator(operation, part).examples) >= (2 if part.startswith("request") else 1)
+
+
 @pytest.mark.parametrize("operation", invoicespec.operations())
 def test_request_parts_have_a_minimal_and_a_full_example(operation):
     """At least two examples per request body: one minimal, one using every optional field."""
