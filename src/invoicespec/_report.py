@@ -100,7 +100,9 @@ def _meant_branch(error: ValidationError, declared: Declared) -> list[Validation
     If every variant is ruled out by value, it is unclear. If presence rules out all
     that value left, value alone decides. The variant left with the fewest errors
     wins, and between equals the one with fewer errors about missing or unknown
-    fields (its errors are about values it declares); a tie beyond that is unclear.
+    fields (its errors are about values it declares). When the variants still tied
+    all report the same missing or unknown fields (an unknown field every closed
+    variant refuses), those are reported; any other tie is unclear.
     """
     depth = len(error.absolute_path)
     branches: dict[Any, list[ValidationError]] = defaultdict(list)
@@ -155,7 +157,18 @@ def _meant_branch(error: ValidationError, declared: Declared) -> list[Validation
 
     best = min(rank(b) for b in candidates)
     chosen = [b for b in candidates if rank(b) == best]
-    return branches[chosen[0]] if len(chosen) == 1 else None
+    if len(chosen) == 1:
+        return branches[chosen[0]]
+
+    def problems(branch: Any) -> set[tuple]:
+        return {(tuple(e.absolute_path), e.validator) for e in branches[branch]}
+
+    # Every variant left objects to the same fields being missing or unknown: true whichever is reported.
+    # (Not for values: "must be 'BLOCK'" from one variant would mislead when another wants 'RECURRING'.)
+    alike = all(problems(b) == problems(chosen[0]) for b in chosen) and all(
+        e.validator in ("required", "additionalProperties") for e in branches[chosen[0]]
+    )
+    return branches[chosen[0]] if alike else None
 
 
 def _message(error: ValidationError) -> str:

@@ -44,8 +44,8 @@ _REQUEST = validators.extend(Draft202012Validator, REQUEST_KEYWORDS, type_checke
 _RESPONSE = validators.extend(Draft202012Validator, RESPONSE_KEYWORDS, type_checker=_TYPES)
 
 Kind = Literal["body", "headers", "path"]
-_INTEGER_TEXT = re.compile(r"-?[0-9]{1,30}")
-_NUMBER_TEXT = re.compile(r"-?[0-9]{1,30}(\.[0-9]{1,30})?")
+_INTEGER_TEXT = re.compile(r"-?[0-9]{1,3000}")  # well below Python's int-from-text limit
+_NUMBER_TEXT = re.compile(r"-?[0-9]{1,300}(\.[0-9]{1,300})?")
 
 
 def kind_of(part: str) -> Kind:
