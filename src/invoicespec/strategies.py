@@ -1,0 +1,1007 @@
+"""Hypothesis strategies for every operation part: valid payloads, and payloads with one fault.
+
+    from hypothesis import given
+    from invoicespec.strategies import payloads, faults
+
+    @given(payloads("getbill.create_debt"))
+    def test_my_client_accepts_every_valid_debt(debt): ...
+
+    @given(faults("getbill.create_debt"))
+    def test_my_client_reports_the_fault(fault):
+        payload, path, keyword = fault
+        ...
+
+Valid payloads are built by construction from the schema and every custom
+keyword, never by filtering random data: the later of two ordered dates is the
+earlier plus a non-negative delta, phone numbers are real numbers of their
+regions written as people type them, IBANs carry correct check digits, decimal
+numbers respect their digit limits (and reach them), unique keys are unique,
+fields that must be equal across items are, references name existing items,
+ranks run 1..n. Optional fields are present or absent; examples shrink towards
+the schema's minimal payload. Only public Hypothesis APIs are used.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import random
+import re
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any
+
+import phonenumbers
+from schwifty import IBAN
+
+try:
+    from hypothesis import strategies as st
+except ImportError as error:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "invoicespec.strategies needs Hypothesis: pip install 'invoicespec[testing]'"
+    ) from error
+
+import invoicespec
+from invoicespec import _rules
+from invoicespec._flatten import Node, Sub, choose, flatten
+from invoicespec._keywords import _canonical, compile_pattern
+from invoicespec._pointer import MISSING, parse_pointer, resolve
+from invoicespec._validator import kind_of
+
+__all__ = ["faults", "payloads"]
+
+_MAX_EXTRA_ITEMS = 2  # arrays get at most this many items beyond their minimum
+_MAX_EXTRA_CHARACTERS = 8  # free text gets at most this many characters beyond its minimum
+_TEXT = st.characters(codec="utf-8", exclude_categories=("Cs",))
+# Free text mostly looks like what people type (letters, digits, spaces, accents, a symbol or two).
+_WORDS = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.,'#/éèàüöøåçñß€£"
+_IBAN_COUNTRIES = ("FR", "DE", "GB", "ES", "NL", "BE", "IT", "SE", "NO", "FI", "AT", "CH", "PL", "PT", "IE", "DK")
+
+
+def payloads(operation: str, part: str = "request") -> st.SearchStrategy[Any]:
+    """A strategy of valid instances of one part of an operation.
+
+    Raises :class:`~invoicespec.UnknownOperation` or :class:`~invoicespec.UnknownPart`
+    at once for names that do not exist.
+    """
+    validator = invoicespec.validator(operation, part)
+    return _payloads(validator.operation, validator.part)
+
+
+@lru_cache(maxsize=None)
+def _payloads(operation: str, part: str) -> st.SearchStrategy[Any]:
+    validator = invoicespec.validator(operation, part)
+    inner = validator._jsonschema
+    builder = _Builder(inner, request=part.startswith("request"))
+    strategy = builder.build([(inner.schema, inner._resolver)])
+    kind = kind_of(part)
+    if kind == "headers":
+        strategy = strategy.flatmap(_vary_header_case)
+    elif kind == "path":
+        strategy = strategy.map(_as_url_text)
+    return strategy
+
+
+def _vary_header_case(headers: Any) -> st.SearchStrategy[Any]:
+    if not isinstance(headers, dict):
+        return st.just(headers)
+    styles = st.sampled_from([str.lower, _title_case, str.upper])
+    return st.lists(styles, min_size=len(headers), max_size=len(headers)).map(
+        lambda chosen: {style(name): value for style, (name, value) in zip(chosen, headers.items())}
+    )
+
+
+def _title_case(name: str) -> str:
+    return "-".join(word.capitalize() for word in name.split("-"))
+
+
+def _as_url_text(parameters: Any) -> Any:
+    if not isinstance(parameters, dict):
+        return parameters
+    return {name: (json.dumps(value) if not isinstance(value, str) else value) for name, value in parameters.items()}
+
+
+class _Builder:
+    """Turns flattened schema nodes into strategies, satisfying each keyword by construction."""
+
+    def __init__(self, inner: Any, *, request: bool) -> None:
+        self.inner = inner  # the jsonschema validator, to check negated branches
+        self.request = request
+
+    # -- structure ----------------------------------------------------------------------------
+
+    def build(self, subs: list[Sub], consumed: frozenset[int] = frozenset()) -> st.SearchStrategy[Any]:
+        node = flatten(subs, consumed)
+        if node.choices:
+            choice = node.choices[0]
+            options = []
+            for index in range(len(choice.alternatives)):
+                chosen, now_consumed = choose(subs, consumed, choice, index)
+                option = self.build(chosen, now_consumed)
+                negated = choice.negate[index]
+                if negated is not None:
+                    checker = self.inner.evolve(schema=negated[0], _resolver=negated[1])
+                    option = option.filter(lambda value, checker=checker: not checker.is_valid(value))
+                options.append(option)
+            return st.one_of(options)
+        return self.node(node)
+
+    def node(self, node: Node) -> st.SearchStrategy[Any]:
+        if node.types is not None and not node.types:
+            return st.nothing()
+        if node.enum is not None:
+            return st.sampled_from(node.enum) if node.enum else st.nothing()
+        types = node.types if node.types is not None else _implied_types(node)
+        if types is None:
+            return _json_values()
+        order = ["object", "array", "string", "integer", "number", "boolean", "null"]
+        if "integer" in types and "number" in types:
+            types = types - {"integer"}
+        return st.one_of([self.typed(node, name) for name in order if name in types])
+
+    def typed(self, node: Node, name: str) -> st.SearchStrategy[Any]:
+        if name == "object":
+            return self.object(node)
+        if name == "array":
+            return self.array(node)
+        if name == "string":
+            return self.string(node)
+        if name in ("integer", "number"):
+            return self.number(node, integer=name == "integer")
+        if name == "boolean":
+            return st.booleans()
+        return st.none()
+
+    def object(self, node: Node) -> st.SearchStrategy[dict]:
+        fields = {
+            name: subs for name, subs in node.properties.items()
+            if not (self.request and flatten(subs).read_only) and (node.allowed is None or name in node.allowed)
+        }
+        strategies = {name: self.build(subs) for name, subs in fields.items()}
+        extra = self.build(node.additional) if isinstance(node.additional, list) else _json_values()
+        for name in node.required:
+            strategies.setdefault(name, extra)
+        required = [name for name in strategies if name in node.required]
+        any_of = [name for name in node.keywords.get("x-required-any-of", []) if name in strategies]
+        free_form = not fields and node.additional is None
+        pick_any_of = st.sampled_from(any_of) if any_of else None
+        loose = st.dictionaries(st.text(_TEXT, max_size=8), _json_values(), max_size=3) if free_form else None
+        optional = [name for name in strategies if name not in required]
+        # One choice says which optional fields are present (a bit each): it shrinks to 0, none of them.
+        present = st.integers(0, 2 ** len(optional) - 1) if optional else st.just(0)
+
+        @st.composite
+        def draw_object(draw: Any) -> dict:
+            result: dict[str, Any] = {}
+            chosen = draw(present)
+            wanted = {name for bit, name in enumerate(optional) if chosen >> bit & 1}
+            for name, strategy in strategies.items():
+                if name in required or name in wanted:
+                    result[name] = draw(strategy)
+            if pick_any_of is not None and not any(name in result for name in any_of):
+                pick = draw(pick_any_of)
+                result[pick] = draw(strategies[pick])
+            if loose is not None:
+                result.update(draw(loose))
+            self.fix_object(draw, node, result)
+            return result
+
+        return draw_object()
+
+    def fix_object(self, draw: Any, node: Node, value: dict) -> None:
+        """Make the object's relational keywords hold, deriving each dependent value from its source."""
+        cost = node.keywords.get("x-destination-cost")
+        if cost is not None:
+            phone = _rules.check_phone(_get(value, cost["phone"]), cost.get("defaultRegion"))
+            tier = _rules.destination_tier(phone.region, cost["tiers"]) if phone and phone.e164 else None
+            if tier is not None and tier["expensive"]:
+                _set(value, cost["acceptedBy"], True)
+        pairs = node.keywords.get("x-date-order", [])
+        for _ in range(len(pairs) + 1):  # later dates only ever move later: a few rounds settle a chain
+            for pair in pairs:
+                earlier, later = _get(value, pair["earlier"]), _get(value, pair["later"])
+                order = _rules.compare_temporal(earlier, later)
+                strict = pair.get("relation", "<=") == "<"
+                if order is not None and (order > 0 or (order == 0 and strict)):
+                    delta = draw(st.integers(1 if strict else 0, 400))
+                    _set(value, pair["later"], _shift(earlier, delta, like=later))
+        for link in node.keywords.get("x-references", []):
+            sources, targets = _get(value, link["items"]), _get(value, link["target"])
+            keys = [key for key in (_get(t, link["key"]) for t in targets if isinstance(targets, list))
+                    if key is not MISSING and key is not None] if isinstance(targets, list) else []
+            for item in sources if isinstance(sources, list) else ():
+                if _get(item, link["field"]) in (MISSING, None):
+                    continue
+                if keys:
+                    _set(item, link["field"], draw(st.sampled_from(keys)))
+                else:
+                    _delete(item, link["field"])
+
+    def array(self, node: Node) -> st.SearchStrategy[list]:
+        items = self.build(node.items) if node.items else _json_values()
+        low = node.min_items
+        high = low + _MAX_EXTRA_ITEMS if node.max_items is None else min(node.max_items, low + _MAX_EXTRA_ITEMS)
+        unique_by = node.keywords.get("x-unique-by")
+        if unique_by:
+            keys = [parse_pointer(pointer) for pointer in unique_by]
+
+            def key(item: Any) -> Any:
+                values = [resolve(item, k)[0] for k in keys]
+                if any(v is MISSING or v is None for v in values):
+                    return object()  # items without the key never collide
+                return tuple(_canonical(v) for v in values)
+
+            strategy = st.lists(items, min_size=low, max_size=high, unique_by=key)
+        elif node.unique_items:
+            strategy = st.lists(items, min_size=low, max_size=high, unique_by=_canonical)
+        else:
+            strategy = st.lists(items, min_size=low, max_size=high)
+        contiguous = node.keywords.get("x-contiguous")
+        equal = node.keywords.get("x-equal-across", [])
+        if not contiguous and not equal:
+            return strategy
+
+        @st.composite
+        def draw_array(draw: Any) -> list:
+            result = draw(strategy)
+            if contiguous:
+                start = contiguous.get("start", 1)
+                numbers = draw(st.permutations(list(range(start, start + len(result)))))
+                for item, number in zip(result, numbers):
+                    if isinstance(item, dict):
+                        _set(item, contiguous["field"], number)
+            for pointer in equal:
+                present = [item for item in result if _get(item, pointer) not in (MISSING, None)]
+                for item in present[1:]:
+                    _set(item, pointer, json.loads(json.dumps(_get(present[0], pointer))))
+            return result
+
+        return draw_array()
+
+    # -- values -------------------------------------------------------------------------------
+
+    def string(self, node: Node) -> st.SearchStrategy[str]:
+        keywords = node.keywords
+        if "x-phone" in keywords:
+            strategy = _phones(keywords["x-phone"].get("defaultRegion"))
+        elif keywords.get("x-iban") is True:
+            strategy = _ibans()
+        elif "x-digits" in keywords:
+            strategy = _decimal_texts(keywords["x-digits"], node, negative=_may_be_negative(node))
+        elif "format" in keywords:
+            strategy = _FORMATS[keywords["format"]]
+        elif node.patterns:
+            strategy = _pattern_texts(node.patterns[0], node.min_length, node.max_length)
+        else:
+            high = node.max_length if node.max_length is not None else node.min_length + _MAX_EXTRA_CHARACTERS
+            high = min(high, node.min_length + _MAX_EXTRA_CHARACTERS)
+            strategy = st.one_of(_short_texts(_WORDS, node.min_length, high),
+                                 st.text(_TEXT, min_size=node.min_length, max_size=high))
+        low, high = node.min_length, node.max_length
+        patterns = [compile_pattern(p) for p in node.patterns]
+        if node.patterns or low or high is not None:
+            strategy = strategy.filter(
+                lambda text: low <= len(text) <= (high if high is not None else len(text))
+                and all(p.search(text) for p in patterns)
+            )
+        return strategy
+
+    def number(self, node: Node, *, integer: bool) -> st.SearchStrategy[Any]:
+        digits = node.keywords.get("x-digits")
+        if digits is not None:
+            texts = _decimal_texts(
+                {"integer": digits["integer"], "fraction": 0 if integer else digits["fraction"]},
+                node, negative=_may_be_negative(node), float_safe=True,
+            )
+            return texts.map(lambda text: int(text) if "." not in text else float(text))
+        low, high = node.minimum, node.maximum
+        if node.exclusive_minimum is not None and (low is None or node.exclusive_minimum >= low):
+            low, exclude_low = node.exclusive_minimum, True
+        else:
+            exclude_low = False
+        if node.exclusive_maximum is not None and (high is None or node.exclusive_maximum <= high):
+            high, exclude_high = node.exclusive_maximum, True
+        else:
+            exclude_high = False
+        int_low = None if low is None else int(low) + (1 if exclude_low and low == int(low) else 0)
+        int_high = None if high is None else int(high) - (1 if exclude_high and high == int(high) else 0)
+        if int_low is not None and low > int_low:
+            int_low += 1
+        integers = st.integers(min_value=int_low, max_value=int_high)
+        if integer:
+            return integers
+        floats = st.floats(
+            min_value=low, max_value=high, exclude_min=exclude_low and low is not None,
+            exclude_max=exclude_high and high is not None, allow_nan=False, allow_infinity=False,
+        )
+        return st.one_of(integers, floats)
+
+
+# -- keyword-level generators -----------------------------------------------------------------------
+
+def _implied_types(node: Node) -> set[str] | None:
+    """The types a node without ``type`` implies by its other keywords, or None for any value."""
+    if node.properties or node.required or node.additional is not None or node.keywords.get("x-required-any-of"):
+        return {"object"}
+    if node.items or node.min_items or node.keywords.get("x-unique-by") or node.keywords.get("x-contiguous"):
+        return {"array"}
+    if node.patterns or node.min_length or node.max_length is not None or any(
+        k in node.keywords for k in ("x-phone", "x-iban", "format")
+    ):
+        return {"string"}
+    return None
+
+
+_CHAR_CLASS = re.compile(r"\^\[((?:[^\]\\]|\\.)+)\](?:\{(\d+)(?:,(\d+))?\}|(\+)|(\*))\$")
+
+
+def _short_texts(alphabet: str, least: int, most: int) -> st.SearchStrategy[str]:
+    """Texts of ``least`` to ``most`` characters of ``alphabet``, each from one integer choice.
+
+    Hypothesis spends a choice per character of ``st.text``; a payload has many short
+    strings, so this draws one integer and spells it in the alphabet instead. It
+    shrinks to 0: the shortest text, of the alphabet's first character.
+    """
+    if most - least > 10 or most > 40:
+        return st.text(alphabet, min_size=least, max_size=most)
+    base, span = len(alphabet), most - least + 1
+
+    def spell(number: int) -> str:
+        length = least + number % span
+        number //= span
+        chars = []
+        for _ in range(length):
+            number, digit = divmod(number, base)
+            chars.append(alphabet[digit])
+        return "".join(chars)
+
+    return st.integers(0, span * base ** most - 1).map(spell)
+
+
+def _pattern_texts(pattern: str, min_length: int, max_length: int | None) -> st.SearchStrategy[str]:
+    """Strings matching a pattern: a plain alphabet for ``^[class]{m,n}$``, else Hypothesis's from_regex."""
+    simple = _CHAR_CLASS.fullmatch(pattern)
+    if simple:
+        members, low, high, plus, _ = simple.groups()
+        alphabet = _class_members(members)
+        if alphabet:
+            least = int(low) if low else (1 if plus else 0)
+            most = int(high) if high else (int(low) if low and not plus else least + _MAX_EXTRA_CHARACTERS)
+            least = max(least, min_length)
+            most = min(most, max_length if max_length is not None else most, least + _MAX_EXTRA_CHARACTERS)
+            return _short_texts("".join(alphabet), least, max(most, least))
+    flags = re.ASCII | (re.IGNORECASE if pattern.startswith("(?i)") else 0)
+    body = pattern[4:] if pattern.startswith("(?i)") else pattern
+    anchored = body.startswith("^") and body.endswith("$") and not body.endswith("\\$")
+    return st.from_regex(re.compile(body, flags), fullmatch=anchored)
+
+
+def _class_members(members: str) -> list[str] | None:
+    """The characters of a simple bracket class (ranges, escapes), or None if it is not simple."""
+    chars: list[str] = []
+    index = 0
+    while index < len(members):
+        char = members[index]
+        if char == "\\":
+            if index + 1 >= len(members) or members[index + 1].isalnum():
+                return None  # \d, \w, \s and friends: leave them to from_regex
+            chars.append(members[index + 1])
+            index += 2
+        elif index + 2 < len(members) and members[index + 1] == "-":
+            chars.extend(chr(c) for c in range(ord(char), ord(members[index + 2]) + 1))
+            index += 3
+        elif char == "^" and index == 0:
+            return None  # a negated class
+        else:
+            chars.append(char)
+            index += 1
+    return sorted(set(chars)) or None
+
+
+def _may_be_negative(node: Node) -> bool:
+    floor = [b for b in (node.minimum, node.exclusive_minimum) if b is not None]
+    return not floor or min(floor) < 0
+
+
+def _decimal_texts(limits: dict, node: Node, *, negative: bool, float_safe: bool = False) -> st.SearchStrategy[str]:
+    """Decimal numbers as text within the digit limits, often exactly at them."""
+    most_integral, most_fractional = limits["integer"], limits["fraction"]
+
+    # Five choices: how many fractional and integral digits (Hypothesis favours the bounds, so the
+    # limits themselves come up often), the digits of each part, and the sign.
+    parts = st.tuples(
+        st.integers(0, most_fractional), st.integers(0, most_integral),
+        st.integers(0, 10 ** most_integral - 1), st.integers(0, 10 ** most_fractional - 1), st.booleans(),
+    )
+
+    def spell(drawn: tuple) -> str:
+        fractional, integral, whole, tail, minus = drawn
+        if float_safe and fractional:
+            integral = max(0, min(integral, 15 - fractional))  # a float keeps 15 significant digits
+        whole_text = str(whole % 10 ** integral).rjust(integral, "0") if integral else "0"
+        if integral:
+            whole_text = str(max(int(whole_text), 10 ** (integral - 1)))  # exactly `integral` digits
+        tail_text = str(tail).rjust(most_fractional, "0")[:fractional]
+        if tail_text and float_safe and tail_text.endswith("0"):
+            tail_text = tail_text[:-1] + "5"  # no trailing zero for a float's repr to drop
+        sign = "-" if negative and minus else ""
+        return sign + whole_text + ("." + tail_text if tail_text else "")
+
+    def in_bounds(text: str) -> bool:
+        value = Decimal(text)
+        return not (
+            (node.minimum is not None and value < Decimal(str(node.minimum)))
+            or (node.maximum is not None and value > Decimal(str(node.maximum)))
+            or (node.exclusive_minimum is not None and value <= Decimal(str(node.exclusive_minimum)))
+            or (node.exclusive_maximum is not None and value >= Decimal(str(node.exclusive_maximum)))
+        )
+
+    return parts.map(spell).filter(in_bounds)
+
+
+@lru_cache(maxsize=None)
+def _example_numbers() -> tuple[tuple[str, phonenumbers.PhoneNumber], ...]:
+    found = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None and phonenumbers.is_valid_number(number):
+                found.append((region, number))
+    return tuple(found)
+
+
+@lru_cache(maxsize=None)
+def _phones(default_region: str | None) -> st.SearchStrategy[str]:
+    """Real numbers of many regions (the default region's first, so examples shrink to them)."""
+    numbers = st.sampled_from(sorted(_example_numbers(), key=lambda pair: pair[0] != default_region))
+    endings = st.integers(0, 99)
+    forms_of = st.integers(0, 3)
+
+    @st.composite
+    def draw_phone(draw: Any) -> str:
+        region, number = draw(numbers)
+        varied = phonenumbers.PhoneNumber(
+            country_code=number.country_code,
+            national_number=number.national_number // 100 * 100 + draw(endings),
+            italian_leading_zero=number.italian_leading_zero,
+        )
+        if phonenumbers.is_valid_number(varied) and phonenumbers.region_code_for_number(varied) == region:
+            number = varied
+        forms = [
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164),
+            phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL),
+        ]
+        if region == default_region:  # national forms only mean this region
+            forms.append(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
+            forms.append(phonenumbers.national_significant_number(number))
+        text = forms[draw(forms_of) % len(forms)]
+        result = _rules.check_phone(text, default_region)
+        return text if result is not None and result.problem is None else forms[0]
+
+    return draw_phone()
+
+
+@lru_cache(maxsize=None)
+def _ibans() -> st.SearchStrategy[str]:
+    """Valid IBANs of several countries, compact or spaced, upper or lower case."""
+
+    countries = st.sampled_from(_IBAN_COUNTRIES)
+    seeds = st.integers(0, 2 ** 32 - 1)  # one choice, where st.randoms() would draw one per call
+    forms = st.sampled_from([str, _spaced, str.lower, lambda text: _spaced(text).lower()])
+
+    @st.composite
+    def draw_iban(draw: Any) -> str:
+        compact = str(IBAN.random(country_code=draw(countries), random=random.Random(draw(seeds))))
+        return draw(forms)(compact)
+
+    return draw_iban()
+
+
+def _spaced(compact: str) -> str:
+    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
+def _render_datetime(moment: _dt.datetime, offset: str | None, fraction: bool) -> str:
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if fraction and moment.microsecond:
+        text += f".{moment.microsecond:06d}".rstrip("0")
+    return text + (offset or "")
+
+
+_OFFSETS = st.one_of(
+    st.just("Z"),
+    st.builds(lambda sign, minutes: f"{sign}{minutes // 60:02d}:{minutes % 60:02d}",
+              st.sampled_from("+-"), st.sampled_from(range(0, 14 * 60 + 1, 15))),
+)
+_EPOCH = _dt.datetime(2000, 1, 1)
+_MOMENTS = st.integers(0, 36 * 365 * 86_400_000).map(  # one choice: milliseconds after 2000-01-01
+    lambda ms: _EPOCH + _dt.timedelta(milliseconds=ms)
+)
+_ZONED = st.builds(_render_datetime, _MOMENTS, _OFFSETS, st.booleans())
+_LOCAL = st.builds(_render_datetime, _MOMENTS, st.none(), st.booleans())
+_ALNUM = st.sampled_from("abcdefghijklmnopqrstuvwxyz0123456789")
+_LABEL = st.text(_ALNUM, min_size=1, max_size=10)
+_FORMATS: dict[str, st.SearchStrategy[str]] = {
+    "date": st.integers(0, 46 * 365).map(lambda days: (_dt.date(1990, 1, 1) + _dt.timedelta(days=days)).isoformat()),
+    "date-time": _ZONED,
+    "local-date-time": _LOCAL,
+    "date-time-optional-offset": st.one_of(_LOCAL, _ZONED),
+    "email": st.builds(
+        lambda local, domain, tld: f"{local}@{domain}.{tld}",
+        st.builds(lambda a, b: f"{a}.{b}" if b else a, st.text(_ALNUM, min_size=1, max_size=10),
+                  st.text(_ALNUM, max_size=8)),
+        _LABEL, st.sampled_from(["com", "fr", "de", "io", "co.uk", "se"]),
+    ),
+    "uri": st.builds(
+        lambda host, path: f"https://{host}.example/{path}",
+        _LABEL, st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_/-"),
+                        max_size=20),
+    ),
+    "uuid": st.uuids().map(str),
+}
+
+
+def _json_values() -> st.SearchStrategy[Any]:
+    scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) \
+        | st.text(_TEXT, max_size=10)
+    return st.recursive(
+        scalars,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(_TEXT, max_size=8), inner, max_size=3),
+        max_leaves=6,
+    )
+
+
+def _shift(earlier: str, delta: int, *, like: str) -> str:
+    """``earlier`` moved ``delta`` days (dates) or minutes (date-times) later, written the way ``like`` is."""
+    start = _rules.parse_temporal(earlier)
+    shape = _rules.parse_temporal(like)
+    if start.kind == "date":
+        return (start.value + _dt.timedelta(days=delta)).isoformat()
+    moment = start.value + _dt.timedelta(minutes=delta)
+    if shape.kind == "local":
+        return _render_datetime(moment, None, True)
+    offset = shape.value.utcoffset()
+    moment = moment.astimezone(_dt.timezone(offset))
+    if like.endswith(("Z", "z")):
+        suffix = "Z"
+    else:
+        minutes = int(offset.total_seconds() // 60)
+        suffix = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return _render_datetime(moment.replace(tzinfo=None), suffix, True)
+
+
+def _get(document: Any, pointer: str) -> Any:
+    return resolve(document, parse_pointer(pointer))[0]
+
+
+def _set(document: Any, pointer: str, value: Any) -> None:
+    *parents, last = parse_pointer(pointer)
+    target, _ = resolve(document, tuple(parents))
+    if isinstance(target, dict):
+        target[last] = value
+    elif isinstance(target, list) and last.isdigit() and int(last) < len(target):
+        target[int(last)] = value
+
+
+def _delete(document: Any, pointer: str) -> None:
+    *parents, last = parse_pointer(pointer)
+    target, _ = resolve(document, tuple(parents))
+    if isinstance(target, dict):
+        target.pop(last, None)
+
+
+def faults(operation: str, part: str = "request") -> st.SearchStrategy[tuple[Any, str, str]]:
+    """A strategy of ``(instance, expected_path, keyword)``: a valid instance with one constraint broken.
+
+    The instance is drawn from :func:`payloads`, then one of the mutations its schema
+    allows is applied: a required field removed, an enum value replaced, a wrong
+    type, a string too short or too long or off its pattern or format, a number out
+    of bounds or over its digit limits, a phone made too short, an IBAN checksum
+    broken, two dates swapped, a unique key repeated, a field that must be equal
+    across items changed, a reference left dangling, a gap in ranks, an unknown or
+    read-only field added, ... The validator reports ``keyword`` at ``expected_path``
+    (a JSON Pointer), and nowhere else. For a part that accepts any JSON value, the
+    fault is a value that is not JSON (NaN).
+    """
+    validator = invoicespec.validator(operation, part)
+    return _faults(validator.operation, validator.part)
+
+
+@lru_cache(maxsize=None)
+def _faults(operation: str, part: str) -> st.SearchStrategy[tuple[Any, str, str]]:
+    validator = invoicespec.validator(operation, part)
+    walker = _Mutations(validator)
+
+    def pick(payload: Any) -> st.SearchStrategy[tuple[Any, str, str]]:
+        by_keyword: dict[str, list[_Mutation]] = {}
+        for mutation in walker.find(payload):
+            by_keyword.setdefault(mutation.keyword, []).append(mutation)
+        # The kind of constraint first, then where: every kind is drawn, not mostly `type`. The
+        # library's own keywords come first (Hypothesis favours early choices, and shrinks to them).
+        kinds = sorted(by_keyword, key=lambda k: (not k.startswith("x-"), k in _COMMON_KINDS, k))
+        return st.sampled_from(kinds).flatmap(
+            lambda keyword: st.sampled_from(by_keyword[keyword])
+        ).map(lambda mutation: mutation.apply(payload))
+
+    return _payloads(operation, part).flatmap(pick)
+
+
+class _Mutation:
+    """One way to break a payload: where, which keyword, and the change."""
+
+    __slots__ = ("change", "keyword", "target", "where")
+
+    def __init__(self, target: tuple, keyword: str, change: Any, where: tuple | None = None) -> None:
+        self.target = target  # path of the value to change (its parent for a removal)
+        self.keyword = keyword
+        self.change = change  # a function: copy of the value at target -> new value (or _REMOVE)
+        self.where = target if where is None else where  # the path of the expected error
+
+    def apply(self, payload: Any) -> tuple[Any, str, str]:
+        document = json.loads(json.dumps(payload)) if payload is not None else None
+        if not self.target:
+            document = self.change(document)
+        else:
+            *parents, last = self.target
+            holder = document
+            for step in parents:
+                holder = holder[step]
+            new = self.change(holder[last] if (isinstance(holder, dict) and last in holder)
+                              or (isinstance(holder, list) and isinstance(last, int) and last < len(holder))
+                              else MISSING)
+            if new is _REMOVE:
+                del holder[last]
+            elif isinstance(holder, list) and last == len(holder):
+                holder.append(new)
+            else:
+                holder[last] = new
+        return document, _pointer(self.where), self.keyword
+
+
+_REMOVE = object()
+_COMMON_KINDS = frozenset({"type", "required", "additionalProperties"})
+_NOT_JSON = float("nan")
+
+
+def _pointer(path: tuple) -> str:
+    return "".join("/" + str(step).replace("~", "~0").replace("/", "~1") for step in path)
+
+
+_BAD_FORMATS = {
+    "date": "2023-02-29",
+    "date-time": "2024-01-15 10:30:00",
+    "local-date-time": "2024-01-15T25:30:00",
+    "date-time-optional-offset": "28.09.2023 13:09",
+    "email": "no-at-sign.example.com",
+    "uri": "/relative/path",
+    "uuid": "not-a-uuid",
+}
+_WRONG_TYPES = [("string", "text"), ("number", {}), ("object", []), ("array", {}), ("boolean", "true")]
+
+
+class _Mutations:
+    """Walks a valid payload alongside its schema and lists every mutation that breaks one rule."""
+
+    def __init__(self, validator: Any) -> None:
+        self.validator = validator
+        self.inner = validator._jsonschema
+        self.request = validator.part.startswith("request")
+        self.kind = kind_of(validator.part)
+
+    def find(self, payload: Any) -> list[_Mutation]:
+        found: list[_Mutation] = []
+        if self.kind == "headers" and isinstance(payload, dict) and payload:
+            name = next(iter(payload))
+            twin = name.upper() if name != name.upper() else name.lower()
+            found.append(_Mutation((twin,), "x-headers", lambda _: payload[name]))
+            folded = {key.lower(): value for key, value in payload.items()}
+            self.walk([(self.inner.schema, self.inner._resolver)], frozenset(), folded, (), found, set(), False)
+            names = {key.lower(): key for key in payload}  # back to the names as the payload has them
+            for mutation in found[1:]:
+                if mutation.target and mutation.target[0] in names:
+                    mutation.target = (names[mutation.target[0]], *mutation.target[1:])
+                    if mutation.keyword != "required":  # a removed header is reported by its schema name
+                        mutation.where = (names.get(mutation.where[0], mutation.where[0]), *mutation.where[1:])
+        elif self.kind == "path" and isinstance(payload, dict):
+            typed = self.validator._typed_path(payload)
+            self.walk([(self.inner.schema, self.inner._resolver)], frozenset(), typed, (), found, set(), False)
+            for mutation in found:
+                mutation.change = _url_text(mutation.change)
+        else:
+            self.walk([(self.inner.schema, self.inner._resolver)], frozenset(), payload, (), found, set(), False)
+        if not found:  # the part accepts any JSON value: what is not JSON is the only fault
+            found.append(_Mutation((), "json", lambda _: _NOT_JSON))
+        return found
+
+    def walk(self, subs: list[Sub], consumed: frozenset[int], value: Any, path: tuple,
+             found: list[_Mutation], protected: set[str], variant: bool) -> None:
+        node = flatten(subs, consumed)
+        if node.choices:
+            choice = node.choices[0]
+            discriminators = _discriminators(choice)
+            for index in range(len(choice.alternatives)):
+                chosen, now = choose(subs, consumed, choice, index)
+                if all(self.inner.evolve(schema=s, _resolver=r).is_valid(value) for s, r in choice.alternatives[index]):
+                    if choice.negate[index] is not None or choice.kind != "if" or index == 0:
+                        self.walk(chosen, now, value, path, found, protected | discriminators, True)
+                        return
+            return
+        if node.enum is not None:
+            if not variant:
+                found.append(_Mutation(path, node.enum_keyword, _outside_enum(node.enum)))
+            return
+        if node.types is not None and not variant:
+            wrong = next((bad for type_name, bad in _WRONG_TYPES if not _allows(node.types, type_name)), None)
+            if wrong is not None and _json_type(value) in node.types | ({"number"} if "integer" in node.types else set()):
+                found.append(_Mutation(path, "type", lambda _, bad=wrong: bad))
+        if isinstance(value, dict):
+            self.object(node, value, path, found, protected)
+        elif isinstance(value, list):
+            self.array(node, value, path, found)
+        elif isinstance(value, str):
+            self.string(node, value, path, found)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            self.number(node, value, path, found)
+
+    # -- objects and arrays -----------------------------------------------------------------------
+
+    def object(self, node: Node, value: dict, path: tuple, found: list[_Mutation], protected: set[str]) -> None:
+        keys = node.keywords
+        roles = _relational_fields(node)
+        any_of = set(keys.get("x-required-any-of", []))
+        for name in sorted(node.required & set(value)):
+            if name not in protected and name not in roles:
+                found.append(_Mutation((*path, name), "required", lambda _: _REMOVE))
+        present = [name for name in keys.get("x-required-any-of", []) if name in value]
+        if present and not (set(present) & (node.required | protected)):
+            def drop_all(document: Any, names=tuple(present)) -> Any:
+                return {k: v for k, v in document.items() if k not in names}
+            found.append(_Mutation(path, "x-required-any-of", drop_all))
+        if node.additional is False and "zz_not_a_field" not in node.properties:
+            found.append(_Mutation((*path, "zz_not_a_field"), "additionalProperties", lambda _: 1))
+        if self.request:
+            for name, subs in node.properties.items():
+                if name not in value and flatten(subs).read_only:
+                    found.append(_Mutation((*path, name), "readOnly", lambda _: "set by the client"))
+        for pair in keys.get("x-date-order", []):
+            earlier, later = _get(value, pair["earlier"]), _get(value, pair["later"])
+            if _rules.compare_temporal(earlier, later) is None:
+                continue
+            target = (*path, *_steps(value, pair["later"]))
+            found.append(_Mutation(target, "x-date-order", lambda _, e=earlier, l=later: _shift_back(e, l)))
+        cost = keys.get("x-destination-cost")
+        if cost is not None and isinstance(_get(value, cost["phone"]), str):
+            expensive = _expensive_number(cost)
+            accepted = parse_pointer(cost["acceptedBy"])
+            if expensive is not None and len(accepted) == 1:
+                def call_abroad(document: Any, number=expensive, phone=cost["phone"], flag=accepted[0]) -> Any:
+                    document.pop(flag, None)
+                    _set(document, phone, number)
+                    return document
+                found.append(_Mutation(path, "x-destination-cost", call_abroad,
+                                       where=(*path, *parse_pointer(cost["phone"]))))
+        for link in keys.get("x-references", []):
+            sources, targets = _get(value, link["items"]), _get(value, link["target"])
+            keys_there = [_get(t, link["key"]) for t in targets] if isinstance(targets, list) else []
+            numbers = [k for k in keys_there if isinstance(k, int) and not isinstance(k, bool)]
+            for index, item in enumerate(sources if isinstance(sources, list) else []):
+                if _get(item, link["field"]) not in (MISSING, None) and (numbers or not keys_there):
+                    dangling = max(numbers, default=0) + 1
+                    target = (*path, *parse_pointer(link["items"]), index, *parse_pointer(link["field"]))
+                    found.append(_Mutation(target, "x-references", lambda _, d=dangling: d))
+                    break
+        guarded = roles | protected
+        for name, subs in node.properties.items():
+            if name in value and name not in guarded:
+                self.walk(subs, frozenset(), value[name], (*path, name), found, set(), False)
+
+    def array(self, node: Node, value: list, path: tuple, found: list[_Mutation]) -> None:
+        keys = node.keywords
+        relational = bool(keys.get("x-unique-by") or keys.get("x-contiguous") or keys.get("x-equal-across"))
+        if node.min_items and not relational:
+            found.append(_Mutation(path, "minItems", lambda _: []))
+        if node.max_items is not None and value and len(value) == node.max_items and not relational \
+                and not node.unique_items:
+            found.append(_Mutation(path, "maxItems", lambda items: items + [items[0]]))
+        if node.unique_items and value:
+            found.append(_Mutation((*path, len(value)), "uniqueItems", lambda _, first=value[0]: first))
+        for pointer in keys.get("x-unique-by", [])[:1]:
+            if len(value) >= 2 and all(_get(item, p) not in (MISSING, None) for item in value[:2]
+                                       for p in keys["x-unique-by"]):
+                def repeat(items: list, pointers=tuple(keys["x-unique-by"])) -> list:
+                    for p in pointers:
+                        _set(items[1], p, _get(items[0], p))
+                    return items
+                found.append(_Mutation(path, "x-unique-by", repeat, where=(*path, 1, *parse_pointer(pointer))))
+            elif value and (node.max_items is None or len(value) < node.max_items) \
+                    and _get(value[0], pointer) not in (MISSING, None):
+                found.append(_Mutation((*path, len(value)), "x-unique-by", lambda _, first=value[0]: first,
+                                       where=(*path, len(value), *parse_pointer(pointer))))
+        contiguous = keys.get("x-contiguous")
+        if contiguous and value and (node.max_items is None or len(value) < node.max_items) \
+                and not keys.get("x-unique-by") and isinstance(_get(value[0], contiguous["field"]), int):
+            def gap(_: Any, first=value[0], n=len(value), start=contiguous.get("start", 1),
+                    field_pointer=contiguous["field"]) -> Any:
+                extra = json.loads(json.dumps(first))
+                _set(extra, field_pointer, start + n + 1)
+                return extra
+            found.append(_Mutation((*path, len(value)), "x-contiguous", gap, where=path))
+        for pointer in keys.get("x-equal-across", []):
+            if len(value) >= 2 and all(isinstance(_get(item, pointer), str) for item in value[:2]):
+                other = _alternative_text(self._item_node(node, pointer), _get(value[0], pointer))
+                if other is not None:
+                    target = (*path, 1, *parse_pointer(pointer))
+                    found.append(_Mutation(target, "x-equal-across", lambda _, o=other: o))
+        for index, item in enumerate(value):
+            self.walk(node.items, frozenset(), item, (*path, index), found, _relational_item_fields(node), False)
+
+    def _item_node(self, node: Node, pointer: str) -> Node | None:
+        subs = node.items
+        for step in parse_pointer(pointer):
+            here = flatten(subs)
+            if step not in here.properties:
+                return None
+            subs = here.properties[step]
+        return flatten(subs)
+
+    # -- values -------------------------------------------------------------------------------
+
+    def string(self, node: Node, value: str, path: tuple, found: list[_Mutation]) -> None:
+        keys = node.keywords
+        if "x-phone" in keys:
+            short_number = "12" if keys["x-phone"].get("defaultRegion") else "+3361"
+            found.append(_Mutation(path, "x-phone", lambda _: short_number))
+        if keys.get("x-iban") is True:
+            compact = value.replace(" ", "").upper()
+            broken = compact[:2] + f"{(int(compact[2:4]) + 1) % 100:02d}" + compact[4:]
+            found.append(_Mutation(path, "x-iban", lambda _: broken))
+        if "x-digits" in keys:
+            found.append(_Mutation(path, "x-digits", lambda _, n=keys["x-digits"]["integer"]: "1" * (n + 1)))
+        if "format" in keys and keys["format"] in _BAD_FORMATS:
+            found.append(_Mutation(path, "format", lambda _, bad=_BAD_FORMATS[keys["format"]]: bad))
+        checks = [(k, c) for k, c in (("minLength", node.min_length > 0), ("maxLength", node.max_length is not None))
+                  if c]
+        for keyword, _ in checks:
+            if keyword == "minLength":
+                found.append(_Mutation(path, "minLength", lambda _, n=node.min_length: "a" * (n - 1)))
+            elif node.max_length <= 100_000:
+                found.append(_Mutation(path, "maxLength", lambda _, n=node.max_length: "a" * (n + 1)))
+        if node.patterns and not ({"x-phone", "x-iban", "x-digits", "format"} & set(keys)):
+            off = _off_pattern(node, value)
+            if off is not None:
+                found.append(_Mutation(path, "pattern", lambda _: off))
+
+    def number(self, node: Node, value: Any, path: tuple, found: list[_Mutation]) -> None:
+        for keyword, bound, step in (("minimum", node.minimum, -1), ("exclusiveMinimum", node.exclusive_minimum, 0),
+                                     ("maximum", node.maximum, 1), ("exclusiveMaximum", node.exclusive_maximum, 0)):
+            if bound is not None:
+                found.append(_Mutation(path, keyword, lambda _, b=bound, d=step: b + d))
+        digits = node.keywords.get("x-digits")
+        if digits is not None:
+            found.append(_Mutation(path, "x-digits", lambda _, n=digits["integer"]: 10 ** n))
+            if 0 < digits["fraction"] < 15:
+                found.append(_Mutation(path, "x-digits",
+                                       lambda _, f=digits["fraction"]: float("0." + "1" * (f + 1))))
+
+
+def _url_text(change: Any) -> Any:
+    def as_text(value: Any) -> Any:
+        new = change(value)
+        return new if new is _REMOVE or isinstance(new, str) else json.dumps(new)
+    return as_text
+
+
+def _allows(types: set[str], name: str) -> bool:
+    return name in types or (name == "number" and "integer" in types)
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}[type(value)]
+
+
+def _outside_enum(allowed: list) -> Any:
+    def change(value: Any) -> Any:
+        if isinstance(value, bool):
+            return not value if not value in allowed or len(allowed) == 1 else "not allowed"
+        if isinstance(value, int | float):
+            return max([v for v in allowed if isinstance(v, int | float) and not isinstance(v, bool)] or [0]) + 7
+        return "NOT_AN_ALLOWED_VALUE" if value is not None else "not allowed"
+    return change
+
+
+def _discriminators(choice: Any) -> set[str]:
+    """Fields that tell the choice's alternatives apart: they are never mutated at that level."""
+    declared: list[dict[str, Any]] = []
+    required: list[set[str]] = []
+    for alternative in choice.alternatives:
+        node = flatten(alternative)
+        declared.append({name: json.dumps(flatten(subs).enum, sort_keys=True) for name, subs in node.properties.items()})
+        required.append(node.required)
+    names = set().union(*declared, *required) if declared else set()
+    return {
+        name for name in names
+        if len({d.get(name, "absent") for d in declared}) > 1 or len({name in r for r in required}) > 1
+    }
+
+
+def _relational_fields(node: Node) -> set[str]:
+    """Fields of an object that a relational keyword of the same object reads (not mutated on their own)."""
+    fields: set[str] = set()
+    for link in node.keywords.get("x-references", []):
+        fields.add(parse_pointer(link["target"])[0])
+    cost = node.keywords.get("x-destination-cost")
+    if cost is not None:
+        fields.add(parse_pointer(cost["acceptedBy"])[0])
+    return fields
+
+
+def _relational_item_fields(node: Node) -> set[str]:
+    """Fields of an array's items that the array's relational keywords read."""
+    fields = set()
+    contiguous = node.keywords.get("x-contiguous")
+    if contiguous:
+        fields.add(parse_pointer(contiguous["field"])[0])
+    for pointer in node.keywords.get("x-equal-across", []) + node.keywords.get("x-unique-by", []):
+        fields.add(parse_pointer(pointer)[0])
+    return fields
+
+
+def _steps(document: Any, pointer: str) -> list:
+    return resolve(document, parse_pointer(pointer))[1]
+
+
+def _shift_back(earlier: str, later: str) -> str:
+    """A value of ``later``'s kind, one day or one hour before ``earlier``."""
+    start = _rules.parse_temporal(earlier)
+    if start.kind == "date":
+        return (start.value - _dt.timedelta(days=1)).isoformat()
+    moved = _shift(earlier, 0, like=later)
+    shape = _rules.parse_temporal(moved)
+    return _shift(earlier, 0, like=later).replace(
+        shape.value.strftime("%Y-%m-%dT%H:%M:%S"),
+        (shape.value - _dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S"), 1,
+    )
+
+
+@lru_cache(maxsize=None)
+def _expensive_number_for(tiers: str, default_region: str | None) -> str | None:
+    for tier in json.loads(tiers):
+        if tier["expensive"]:
+            for region, number in _example_numbers():
+                if region in tier["regions"]:
+                    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
+def _expensive_number(cost: dict) -> str | None:
+    return _expensive_number_for(json.dumps(cost["tiers"], sort_keys=True), cost.get("defaultRegion"))
+
+
+def _alternative_text(node: Node | None, current: Any) -> str | None:
+    if node is None:
+        return None
+    if node.enum:
+        others = [v for v in node.enum if v != current and isinstance(v, str)]
+        return others[0] if others else None
+    if node.patterns or node.keywords:
+        return None
+    return None if node.max_length is not None and len(str(current)) + 1 > node.max_length else f"{current}x"
+
+
+def _off_pattern(node: Node, value: str) -> str | None:
+    """A string that misses the node's patterns but keeps its lengths, or None."""
+    low, high = node.min_length, node.max_length
+    patterns = [compile_pattern(p) for p in node.patterns]
+    for candidate in (value + "\n", " " + value, value + "!", "!" + value[1:], "\u00e9" * max(low, 1), " " * max(low, 1)):
+        if low <= len(candidate) <= (high if high is not None else len(candidate)) \
+                and not all(p.search(candidate) for p in patterns):
+            return candidate
+    return None
