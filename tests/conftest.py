@@ -5,8 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import invoicespec
+
+# Hypothesis profiles: "ci" (the default) keeps the whole run to a couple of minutes on 2 cores; "deep" is
+# for local runs before a release: python3 -m pytest --hypothesis-profile=deep
+settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("deep", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

@@ -52,6 +52,7 @@ __all__ = ["faults", "payloads"]
 
 _MAX_EXTRA_ITEMS = 2  # arrays get at most this many items beyond their minimum
 _MAX_EXTRA_CHARACTERS = 8  # free text gets at most this many characters beyond its minimum
+_FIELDS_PER_CHOICE = 6  # optional fields whose presence one integer choice decides
 _TEXT = st.characters(codec="utf-8", exclude_categories=("Cs",))
 # Free text mostly looks like what people type (letters, digits, spaces, accents, a symbol or two).
 _WORDS = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.,'#/éèàüöøåçñß€£"
@@ -69,10 +70,11 @@ def payloads(operation: str, part: str = "request") -> st.SearchStrategy[Any]:
 
 
 @lru_cache(maxsize=None)
-def _payloads(operation: str, part: str) -> st.SearchStrategy[Any]:
+def _payloads(operation: str, part: str, rich: bool = False) -> st.SearchStrategy[Any]:
+    """Valid payloads; ``rich`` ones carry every optional field (to reach every rule, in tests)."""
     validator = invoicespec.validator(operation, part)
     inner = validator._jsonschema
-    builder = _Builder(inner, request=part.startswith("request"))
+    builder = _Builder(inner, request=part.startswith("request"), rich=rich)
     strategy = builder.build([(inner.schema, inner._resolver)])
     kind = kind_of(part)
     if kind == "headers":
@@ -104,29 +106,38 @@ def _as_url_text(parameters: Any) -> Any:
 class _Builder:
     """Turns flattened schema nodes into strategies, satisfying each keyword by construction."""
 
-    def __init__(self, inner: Any, *, request: bool) -> None:
+    def __init__(self, inner: Any, *, request: bool, rich: bool = False) -> None:
         self.inner = inner  # the jsonschema validator, to check negated branches
         self.request = request
+        self.rich = rich
 
     # -- structure ----------------------------------------------------------------------------
 
-    def build(self, subs: list[Sub], consumed: frozenset[int] = frozenset()) -> st.SearchStrategy[Any]:
+    def build(self, subs: list[Sub], consumed: frozenset[int] = frozenset(), depth: int = 0) -> st.SearchStrategy[Any]:
         node = flatten(subs, consumed)
         if node.choices:
             choice = node.choices[0]
             options = []
             for index in range(len(choice.alternatives)):
                 chosen, now_consumed = choose(subs, consumed, choice, index)
-                option = self.build(chosen, now_consumed)
+                option = self.build(chosen, now_consumed, depth)
                 negated = choice.negate[index]
                 if negated is not None:
-                    checker = self.inner.evolve(schema=negated[0], _resolver=negated[1])
-                    option = option.filter(lambda value, checker=checker: not checker.is_valid(value))
+                    option = option.filter(self._outside(negated))
                 options.append(option)
             return st.one_of(options)
-        return self.node(node)
+        return self.node(node, depth)
 
-    def node(self, node: Node) -> st.SearchStrategy[Any]:
+    def _outside(self, negated: Sub) -> Any:
+        """A predicate: the value does not match the schema ``negated`` (an ``if`` whose ``else`` was taken)."""
+        schema, resolver = negated
+        if isinstance(schema, dict) and set(schema) == {"required"}:  # the usual "if it has field X"
+            names = schema["required"]
+            return lambda value: not (isinstance(value, dict) and all(name in value for name in names))
+        checker = self.inner.evolve(schema=schema, _resolver=resolver)
+        return lambda value: not checker.is_valid(value)
+
+    def node(self, node: Node, depth: int = 0) -> st.SearchStrategy[Any]:
         if node.types is not None and not node.types:
             return st.nothing()
         if node.enum is not None:
@@ -137,13 +148,13 @@ class _Builder:
         order = ["object", "array", "string", "integer", "number", "boolean", "null"]
         if "integer" in types and "number" in types:
             types = types - {"integer"}
-        return st.one_of([self.typed(node, name) for name in order if name in types])
+        return st.one_of([self.typed(node, name, depth) for name in order if name in types])
 
-    def typed(self, node: Node, name: str) -> st.SearchStrategy[Any]:
+    def typed(self, node: Node, name: str, depth: int = 0) -> st.SearchStrategy[Any]:
         if name == "object":
-            return self.object(node)
+            return self.object(node, depth)
         if name == "array":
-            return self.array(node)
+            return self.array(node, depth)
         if name == "string":
             return self.string(node)
         if name in ("integer", "number"):
@@ -152,13 +163,13 @@ class _Builder:
             return st.booleans()
         return st.none()
 
-    def object(self, node: Node) -> st.SearchStrategy[dict]:
+    def object(self, node: Node, depth: int = 0) -> st.SearchStrategy[dict]:
         fields = {
             name: subs for name, subs in node.properties.items()
             if not (self.request and flatten(subs).read_only) and (node.allowed is None or name in node.allowed)
         }
-        strategies = {name: self.build(subs) for name, subs in fields.items()}
-        extra = self.build(node.additional) if isinstance(node.additional, list) else _json_values()
+        strategies = {name: self.build(subs, depth=depth + 1) for name, subs in fields.items()}
+        extra = self.build(node.additional, depth=depth + 1) if isinstance(node.additional, list) else _json_values()
         for name in node.required:
             strategies.setdefault(name, extra)
         required = [name for name in strategies if name in node.required]
@@ -167,14 +178,24 @@ class _Builder:
         pick_any_of = st.sampled_from(any_of) if any_of else None
         loose = st.dictionaries(st.text(_TEXT, max_size=8), _json_values(), max_size=3) if free_form else None
         optional = [name for name in strategies if name not in required]
-        # One choice says which optional fields are present (a bit each): it shrinks to 0, none of them.
-        present = st.integers(0, 2 ** len(optional) - 1) if optional else st.just(0)
+        # One choice per six optional fields says which are present (a bit each); it shrinks to 0, none.
+        # (One integer for all of them would leave late fields mostly absent: Hypothesis favours small
+        # integers, so high bits are rarely set.)
+        # At the top level an optional field is present one time in two; deeper, one time in four (two bits
+        # must be set), so that payloads stay rich where it matters and cheap to draw below.
+        width = 1 if depth == 0 else 2
+        per_choice = _FIELDS_PER_CHOICE // width
+        chunks = [optional[i:i + per_choice] for i in range(0, len(optional), per_choice)]
+        presence = st.tuples(*(st.integers(0, 2 ** (width * len(chunk)) - 1) for chunk in chunks))
+        mask = 2 ** width - 1
 
         @st.composite
         def draw_object(draw: Any) -> dict:
             result: dict[str, Any] = {}
-            chosen = draw(present)
-            wanted = {name for bit, name in enumerate(optional) if chosen >> bit & 1}
+            wanted = set(optional) if self.rich else {
+                name for bits, chunk in zip(draw(presence), chunks)
+                for place, name in enumerate(chunk) if bits >> (width * place) & mask == mask
+            }
             for name, strategy in strategies.items():
                 if name in required or name in wanted:
                     result[name] = draw(strategy)
@@ -217,8 +238,8 @@ class _Builder:
                 else:
                     _delete(item, link["field"])
 
-    def array(self, node: Node) -> st.SearchStrategy[list]:
-        items = self.build(node.items) if node.items else _json_values()
+    def array(self, node: Node, depth: int = 0) -> st.SearchStrategy[list]:
+        items = self.build(node.items, depth=depth + 1) if node.items else _json_values()
         low = node.min_items
         high = low + _MAX_EXTRA_ITEMS if node.max_items is None else min(node.max_items, low + _MAX_EXTRA_ITEMS)
         unique_by = node.keywords.get("x-unique-by")
@@ -453,7 +474,10 @@ def _example_numbers() -> tuple[tuple[str, phonenumbers.PhoneNumber], ...]:
 @lru_cache(maxsize=None)
 def _phones(default_region: str | None) -> st.SearchStrategy[str]:
     """Real numbers of many regions (the default region's first, so examples shrink to them)."""
-    numbers = st.sampled_from(sorted(_example_numbers(), key=lambda pair: pair[0] != default_region))
+    every = _example_numbers()
+    home = [pair for pair in every if pair[0] == default_region]
+    # People mostly type numbers of the default region (and only those may be written nationally).
+    numbers = st.one_of(st.sampled_from(home), st.sampled_from(every)) if home else st.sampled_from(every)
     endings = st.integers(0, 99)
     forms_of = st.integers(0, 3)
 
@@ -613,9 +637,7 @@ def _faults(operation: str, part: str) -> st.SearchStrategy[tuple[Any, str, str]
     walker = _Mutations(validator)
 
     def pick(payload: Any) -> st.SearchStrategy[tuple[Any, str, str]]:
-        by_keyword: dict[str, list[_Mutation]] = {}
-        for mutation in walker.find(payload):
-            by_keyword.setdefault(mutation.keyword, []).append(mutation)
+        by_keyword = walker.usable(payload)
         # The kind of constraint first, then where: every kind is drawn, not mostly `type`. The
         # library's own keywords come first (Hypothesis favours early choices, and shrinks to them).
         kinds = sorted(by_keyword, key=lambda k: (not k.startswith("x-"), k in _COMMON_KINDS, k))
@@ -629,13 +651,17 @@ def _faults(operation: str, part: str) -> st.SearchStrategy[tuple[Any, str, str]
 class _Mutation:
     """One way to break a payload: where, which keyword, and the change."""
 
-    __slots__ = ("change", "keyword", "target", "where")
+    __slots__ = ("change", "keyword", "target", "verify", "where")
 
-    def __init__(self, target: tuple, keyword: str, change: Any, where: tuple | None = None) -> None:
+    def __init__(self, target: tuple, keyword: str, change: Any, where: tuple | None = None,
+                 verify: bool = False) -> None:
         self.target = target  # path of the value to change (its parent for a removal)
         self.keyword = keyword
         self.change = change  # a function: copy of the value at target -> new value (or _REMOVE)
         self.where = target if where is None else where  # the path of the expected error
+        # A change near a variant's discriminator, or to a value a relation reads, may move the error
+        # elsewhere (another variant, a dangling reference): such a mutation is kept only once checked.
+        self.verify = verify
 
     def apply(self, payload: Any) -> tuple[Any, str, str]:
         document = json.loads(json.dumps(payload)) if payload is not None else None
@@ -687,6 +713,14 @@ class _Mutations:
         self.inner = validator._jsonschema
         self.request = validator.part.startswith("request")
         self.kind = kind_of(validator.part)
+        self._nodes: dict[tuple, Node] = {}  # schemas live as long as the catalog: their ids are stable
+
+    def flatten(self, subs: list[Sub], consumed: frozenset[int] = frozenset()) -> Node:
+        key = (tuple(id(schema) for schema, _ in subs), consumed)
+        node = self._nodes.get(key)
+        if node is None:
+            node = self._nodes[key] = flatten(subs, consumed)
+        return node
 
     def find(self, payload: Any) -> list[_Mutation]:
         found: list[_Mutation] = []
@@ -713,47 +747,78 @@ class _Mutations:
             found.append(_Mutation((), "json", lambda _: _NOT_JSON))
         return found
 
+    def usable(self, payload: Any) -> dict[str, list[_Mutation]]:
+        """The mutations to draw from, by keyword, each sure to cause exactly its error.
+
+        Mutations correct by construction are used as they are. A mutation flagged for
+        checking is used only for a keyword no plain mutation covers, and only once the
+        validator confirms it (checking them all would cost a validation each per draw).
+        """
+        plain: dict[str, list[_Mutation]] = {}
+        flagged: dict[str, list[_Mutation]] = {}
+        for mutation in self.find(payload):
+            (flagged if mutation.verify else plain).setdefault(mutation.keyword, []).append(mutation)
+        for keyword, mutations in flagged.items():
+            if keyword not in plain:
+                confirmed = next((m for m in mutations if self.holds(m, payload)), None)
+                if confirmed is not None:
+                    plain[keyword] = [confirmed]
+        if not plain:
+            plain["json"] = [_Mutation((), "json", lambda _: _NOT_JSON)]
+        return plain
+
+    def holds(self, mutation: _Mutation, payload: Any) -> bool:
+        document, where, keyword = mutation.apply(payload)
+        errors = self.validator.errors(document)
+        return any((e.path, e.keyword) == (where, keyword) for e in errors) and all(e.path == where for e in errors)
+
     def walk(self, subs: list[Sub], consumed: frozenset[int], value: Any, path: tuple,
-             found: list[_Mutation], protected: set[str], variant: bool) -> None:
-        node = flatten(subs, consumed)
+             found: list[_Mutation], careful: set[str], careful_here: bool) -> None:
+        """List the mutations of ``value``; those made where ``careful_here`` holds get verified."""
+        node = self.flatten(subs, consumed)
         if node.choices:
             choice = node.choices[0]
             discriminators = _discriminators(choice)
+            if choice.kind != "if" and isinstance(value, dict):
+                for name in sorted(_value_discriminators(choice) & set(value)):  # no variant fits
+                    found.append(_Mutation((*path, name), choice.kind, lambda _: "NOT_AN_ALLOWED_VALUE",
+                                           where=path, verify=True))
             for index in range(len(choice.alternatives)):
                 chosen, now = choose(subs, consumed, choice, index)
                 if all(self.inner.evolve(schema=s, _resolver=r).is_valid(value) for s, r in choice.alternatives[index]):
-                    if choice.negate[index] is not None or choice.kind != "if" or index == 0:
-                        self.walk(chosen, now, value, path, found, protected | discriminators, True)
-                        return
+                    self.walk(chosen, now, value, path, found, careful | discriminators, True)
+                    return
             return
+        start = len(found)
         if node.enum is not None:
-            if not variant:
-                found.append(_Mutation(path, node.enum_keyword, _outside_enum(node.enum)))
-            return
-        if node.types is not None and not variant:
+            found.append(_Mutation(path, node.enum_keyword, _outside_enum(node.enum)))
+        elif node.types is not None:
             wrong = next((bad for type_name, bad in _WRONG_TYPES if not _allows(node.types, type_name)), None)
             if wrong is not None and _json_type(value) in node.types | ({"number"} if "integer" in node.types else set()):
                 found.append(_Mutation(path, "type", lambda _, bad=wrong: bad))
         if isinstance(value, dict):
-            self.object(node, value, path, found, protected)
+            self.object(node, value, path, found, careful)
         elif isinstance(value, list):
             self.array(node, value, path, found)
-        elif isinstance(value, str):
+        elif isinstance(value, str) and node.enum is None:
             self.string(node, value, path, found)
         elif isinstance(value, int | float) and not isinstance(value, bool):
             self.number(node, value, path, found)
+        if careful_here:
+            for mutation in found[start:]:
+                mutation.verify = True
 
     # -- objects and arrays -----------------------------------------------------------------------
 
-    def object(self, node: Node, value: dict, path: tuple, found: list[_Mutation], protected: set[str]) -> None:
+    def object(self, node: Node, value: dict, path: tuple, found: list[_Mutation], careful: set[str]) -> None:
         keys = node.keywords
         roles = _relational_fields(node)
         any_of = set(keys.get("x-required-any-of", []))
         for name in sorted(node.required & set(value)):
-            if name not in protected and name not in roles:
-                found.append(_Mutation((*path, name), "required", lambda _: _REMOVE))
+            found.append(_Mutation((*path, name), "required", lambda _: _REMOVE,
+                                   verify=name in careful or name in roles))
         present = [name for name in keys.get("x-required-any-of", []) if name in value]
-        if present and not (set(present) & (node.required | protected)):
+        if present and not (set(present) & (node.required | careful)):
             def drop_all(document: Any, names=tuple(present)) -> Any:
                 return {k: v for k, v in document.items() if k not in names}
             found.append(_Mutation(path, "x-required-any-of", drop_all))
@@ -761,7 +826,7 @@ class _Mutations:
             found.append(_Mutation((*path, "zz_not_a_field"), "additionalProperties", lambda _: 1))
         if self.request:
             for name, subs in node.properties.items():
-                if name not in value and flatten(subs).read_only:
+                if name not in value and self.flatten(subs).read_only:
                     found.append(_Mutation((*path, name), "readOnly", lambda _: "set by the client"))
         for pair in keys.get("x-date-order", []):
             earlier, later = _get(value, pair["earlier"]), _get(value, pair["later"])
@@ -790,16 +855,15 @@ class _Mutations:
                     target = (*path, *parse_pointer(link["items"]), index, *parse_pointer(link["field"]))
                     found.append(_Mutation(target, "x-references", lambda _, d=dangling: d))
                     break
-        guarded = roles | protected
         for name, subs in node.properties.items():
-            if name in value and name not in guarded:
-                self.walk(subs, frozenset(), value[name], (*path, name), found, set(), False)
+            if name in value:
+                self.walk(subs, frozenset(), value[name], (*path, name), found, set(), name in roles | careful)
 
     def array(self, node: Node, value: list, path: tuple, found: list[_Mutation]) -> None:
         keys = node.keywords
         relational = bool(keys.get("x-unique-by") or keys.get("x-contiguous") or keys.get("x-equal-across"))
-        if node.min_items and not relational:
-            found.append(_Mutation(path, "minItems", lambda _: []))
+        if node.min_items:
+            found.append(_Mutation(path, "minItems", lambda _: [], verify=relational))
         if node.max_items is not None and value and len(value) == node.max_items and not relational \
                 and not node.unique_items:
             found.append(_Mutation(path, "maxItems", lambda items: items + [items[0]]))
@@ -832,17 +896,22 @@ class _Mutations:
                 if other is not None:
                     target = (*path, 1, *parse_pointer(pointer))
                     found.append(_Mutation(target, "x-equal-across", lambda _, o=other: o))
+        watched = _relational_item_fields(node)
         for index, item in enumerate(value):
-            self.walk(node.items, frozenset(), item, (*path, index), found, _relational_item_fields(node), False)
+            start = len(found)
+            self.walk(node.items, frozenset(), item, (*path, index), found, set(), False)
+            for mutation in found[start:]:  # changes to a field the array's relations read get verified
+                if len(mutation.target) > len(path) + 1 and mutation.target[len(path) + 1] in watched:
+                    mutation.verify = True
 
     def _item_node(self, node: Node, pointer: str) -> Node | None:
         subs = node.items
         for step in parse_pointer(pointer):
-            here = flatten(subs)
+            here = self.flatten(subs)
             if step not in here.properties:
                 return None
             subs = here.properties[step]
-        return flatten(subs)
+        return self.flatten(subs)
 
     # -- values -------------------------------------------------------------------------------
 
@@ -917,19 +986,45 @@ def _outside_enum(allowed: list) -> Any:
     return change
 
 
+_DISCRIMINATORS: dict[int, frozenset[str]] = {}  # by Choice.key: schemas, hence choices, never change
+
+
 def _discriminators(choice: Any) -> set[str]:
-    """Fields that tell the choice's alternatives apart: they are never mutated at that level."""
-    declared: list[dict[str, Any]] = []
-    required: list[set[str]] = []
-    for alternative in choice.alternatives:
-        node = flatten(alternative)
-        declared.append({name: json.dumps(flatten(subs).enum, sort_keys=True) for name, subs in node.properties.items()})
-        required.append(node.required)
-    names = set().union(*declared, *required) if declared else set()
-    return {
-        name for name in names
-        if len({d.get(name, "absent") for d in declared}) > 1 or len({name in r for r in required}) > 1
-    }
+    """Fields that tell the choice's alternatives apart (by presence or by value)."""
+    found = _DISCRIMINATORS.get(choice.key)
+    if found is None:
+        declared: list[dict[str, Any]] = []
+        required: list[set[str]] = []
+        for alternative in choice.alternatives:
+            node = flatten(alternative)
+            declared.append({name: json.dumps(flatten(subs).enum, sort_keys=True)
+                             for name, subs in node.properties.items()})
+            required.append(node.required)
+        names = set().union(*declared, *required) if declared else set()
+        found = _DISCRIMINATORS[choice.key] = frozenset(
+            name for name in names
+            if len({d.get(name, "absent") for d in declared}) > 1 or len({name in r for r in required}) > 1
+        )
+    return set(found)
+
+
+_VALUE_DISCRIMINATORS: dict[int, frozenset[str]] = {}
+
+
+def _value_discriminators(choice: Any) -> set[str]:
+    """Fields whose ``const``/``enum`` differs between variants (``type: BLOCK`` vs ``RECURRING``)."""
+    found = _VALUE_DISCRIMINATORS.get(choice.key)
+    if found is None:
+        allowed: dict[str, set[str]] = {}
+        for alternative in choice.alternatives:
+            for name, subs in flatten(alternative).properties.items():
+                values = flatten(subs).enum
+                if values is not None:
+                    allowed.setdefault(name, set()).add(json.dumps(values, sort_keys=True))
+        found = _VALUE_DISCRIMINATORS[choice.key] = frozenset(
+            name for name, signatures in allowed.items() if len(signatures) > 1
+        )
+    return set(found)
 
 
 def _relational_fields(node: Node) -> set[str]:
