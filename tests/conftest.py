@@ -15,6 +15,8 @@ settings.register_profile("ci", max_examples=25, deadline=None, suppress_health_
 settings.register_profile("deep", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci")
 
+pytest_plugins = ["pytester"]
+
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 EXAMPLES = TESTS / "examples"

@@ -7,19 +7,34 @@
     >>> v.is_valid({"firstname": "Marie", "lastname": "Durand", "email": "marie@example.fr",
     ...             "amount": 89.9, "currency": "EUR"})
     True
+
+The public names load on first use (PEP 562): ``import invoicespec`` alone imports
+nothing heavy, so the pytest plugin and command-line start-up stay light.
 """
 
-from invoicespec._api import errors, is_valid, normalize, operation_info, operations, parts, validator
-from invoicespec._validator import Validator
-from invoicespec._errors import (
-    KEYWORDS,
-    Error,
-    InvalidPayload,
-    InvoicespecError,
-    SchemaError,
-    UnknownOperation,
-    UnknownPart,
-)
+import importlib as _importlib
+import typing as _typing
+
+if _typing.TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
+    from invoicespec._api import errors, is_valid, normalize, operation_info, operations, parts, validator
+    from invoicespec._errors import (
+        KEYWORDS,
+        Error,
+        InvalidPayload,
+        InvoicespecError,
+        SchemaError,
+        UnknownOperation,
+        UnknownPart,
+    )
+    from invoicespec._validator import Validator
+
+_HOMES = {
+    **dict.fromkeys(("errors", "is_valid", "normalize", "operation_info", "operations", "parts", "validator"),
+                    "invoicespec._api"),
+    **dict.fromkeys(("KEYWORDS", "Error", "InvalidPayload", "InvoicespecError", "SchemaError",
+                     "UnknownOperation", "UnknownPart"), "invoicespec._errors"),
+    "Validator": "invoicespec._validator",
+}
 
 __all__ = [
     "KEYWORDS",
@@ -38,3 +53,16 @@ __all__ = [
     "parts",
     "validator",
 ]
+
+
+def __getattr__(name: str) -> _typing.Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'invoicespec' has no attribute {name!r}")
+    value = getattr(_importlib.import_module(home), name)
+    globals()[name] = value  # later look-ups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
