@@ -16,7 +16,7 @@ from invoicespec._pointer import format_pointer
 from invoicespec._rules import short
 from invoicespec._errors import Error
 
-__all__ = ["MAX_DEPTH", "check_json", "copy_json"]
+__all__ = ["MAX_DEPTH", "check_json", "copy_json", "json_type"]
 
 #: The deepest nesting a payload may have (real invoices stay under 10).
 MAX_DEPTH = 100
@@ -73,6 +73,23 @@ def check_json(instance: Any) -> list[Error]:
         if len(errors) >= MAX_REPORTED:
             break
     return errors
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a JSON value: null, boolean, integer, number, string, array or object."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, list):
+        return "array"
+    return "number"
 
 
 def copy_json(value: Any) -> Any:

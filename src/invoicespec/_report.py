@@ -15,6 +15,7 @@ from typing import Any
 
 from jsonschema import ValidationError
 
+from invoicespec._instance import json_type
 from invoicespec._pointer import format_pointer
 from invoicespec._rules import short
 from invoicespec._variants import Declared
@@ -40,21 +41,10 @@ _OWN_MESSAGES = frozenset({
 _ENUM_LISTED = 12
 
 
-def json_type(value: Any) -> str:
-    """The JSON type of a Python value, with its article."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "an integer"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, dict):
-        return "an object"
-    if isinstance(value, list):
-        return "an array"
-    return "a number"
+_ARTICLED = {
+    "null": "null", "boolean": "a boolean", "integer": "an integer", "number": "a number",
+    "string": "a string", "array": "an array", "object": "an object",
+}
 
 
 def _either(names: list[str]) -> str:
@@ -177,7 +167,7 @@ def _message(error: ValidationError) -> str:
         return error.message
     if keyword == "type":
         names = [value] if isinstance(value, str) else list(value)
-        return f"must be {_either([_TYPE_NAMES.get(n, n) for n in names])}, not {json_type(instance)}"
+        return f"must be {_either([_TYPE_NAMES.get(n, n) for n in names])}, not {_ARTICLED[json_type(instance)]}"
     if keyword == "enum":
         return _enum_message(value, instance, error.schema)
     if keyword == "const":

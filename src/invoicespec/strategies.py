@@ -44,6 +44,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 import invoicespec
 from invoicespec import _rules
 from invoicespec._flatten import Node, Sub, choose, flatten
+from invoicespec._instance import json_type
 from invoicespec._keywords import _canonical, compile_pattern
 from invoicespec._pointer import MISSING, parse_pointer, resolve
 from invoicespec._validator import kind_of
@@ -794,7 +795,7 @@ class _Mutations:
             found.append(_Mutation(path, node.enum_keyword, _outside_enum(node.enum)))
         elif node.types is not None:
             wrong = next((bad for type_name, bad in _WRONG_TYPES if not _allows(node.types, type_name)), None)
-            if wrong is not None and _json_type(value) in node.types | ({"number"} if "integer" in node.types else set()):
+            if wrong is not None and json_type(value) in node.types | ({"number"} if "integer" in node.types else set()):
                 found.append(_Mutation(path, "type", lambda _, bad=wrong: bad))
         if isinstance(value, dict):
             self.object(node, value, path, found, careful)
@@ -962,18 +963,6 @@ def _url_text(change: Any) -> Any:
 
 def _allows(types: set[str], name: str) -> bool:
     return name in types or (name == "number" and "integer" in types)
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return {str: "string", list: "array", dict: "object"}[type(value)]
 
 
 def _outside_enum(allowed: list) -> Any:
