@@ -111,7 +111,7 @@ def test_faults_cover_every_kind_of_constraint(operation, part):
     broken: set[str] = set()
 
     # A guarantee, not luck: the same draws every run, half of them with every optional field present.
-    @settings(max_examples=150, derandomize=True)
+    @settings(max_examples=200, derandomize=True)
     @given(st.one_of(payloads(operation, part), _payloads(operation, part, rich=True)))
     def collect(payload):
         broken.update(walker.usable(payload))

@@ -149,6 +149,8 @@ class _Builder:
         order = ["object", "array", "string", "integer", "number", "boolean", "null"]
         if "integer" in types and "number" in types:
             types = types - {"integer"}
+        if self.rich and len(types) > 1:
+            types = types - {"null"}  # rich payloads carry a value wherever one is allowed
         return st.one_of([self.typed(node, name, depth) for name in order if name in types])
 
     def typed(self, node: Node, name: str, depth: int = 0) -> st.SearchStrategy[Any]:
@@ -241,7 +243,7 @@ class _Builder:
 
     def array(self, node: Node, depth: int = 0) -> st.SearchStrategy[list]:
         items = self.build(node.items, depth=depth + 1) if node.items else _json_values()
-        low = node.min_items
+        low = max(node.min_items, 1) if self.rich and node.max_items != 0 else node.min_items
         high = low + _MAX_EXTRA_ITEMS if node.max_items is None else min(node.max_items, low + _MAX_EXTRA_ITEMS)
         unique_by = node.keywords.get("x-unique-by")
         if unique_by:
