@@ -3,6 +3,8 @@
     invoicespec list [--format text|json]
     invoicespec validate OPERATION [--part PART] [--format text|json] FILE...
     invoicespec normalize OPERATION [--part PART] FILE
+    invoicespec docs --out DIR
+    invoicespec openapi [--out FILE]
 
 Files are JSON or YAML (by extension; otherwise JSON, then YAML); ``-`` reads
 standard input. For a part whose media type is ``text/plain`` the file's text is
@@ -51,6 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("files", metavar="FILE", nargs="+", help="JSON or YAML payload files; - is stdin")
     validate.add_argument("--part", default="request", help="the part to validate against (default: request)")
     validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+
+    docs = commands.add_parser("docs", help="write the Markdown and HTML reference of every operation")
+    docs.add_argument("--out", required=True, metavar="DIR", help="the folder to write into (created if missing)")
+
+    openapi = commands.add_parser("openapi", help="print (or write) one OpenAPI 3.1 document for every operation")
+    openapi.add_argument("--out", metavar="FILE", help="write the document here instead of standard output")
 
     normalize = commands.add_parser("normalize", help="print the normalized form of a valid payload as JSON")
     normalize.add_argument("operation", metavar="OPERATION", help="an operation id, such as getbill.create_debt")
@@ -133,6 +141,28 @@ def _normalize(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_VALID
 
 
+def _docs(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
+    from invoicespec._docs import build_docs
+
+    written = build_docs(Path(args.out))
+    print(f"wrote {len(written)} files to {args.out}", file=out)
+    return EXIT_VALID
+
+
+def _openapi(args: argparse.Namespace, out: TextIO) -> int:
+    from invoicespec._openapi import openapi_document
+
+    text = json.dumps(openapi_document(), indent=2, ensure_ascii=False) + "\n"
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        out.write(text)
+    return EXIT_VALID
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -142,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _list(args, out)
         if args.command == "validate":
             return _validate(args, out, err)
+        if args.command == "docs":
+            return _docs(args, out)
+        if args.command == "openapi":
+            return _openapi(args, out)
         return _normalize(args, out, err)
     except InvoicespecError as error:  # unknown operation or part, broken schema folder
         print(f"invoicespec: error: {error}", file=err)
