@@ -11,15 +11,9 @@ from hypothesis import strategies as st
 import invoicespec
 from invoicespec import _rules
 from invoicespec._flatten import choose, flatten
-from invoicespec.strategies import (
-    _ibans,
-    _Mutations,
-    _payloads,
-    _phones,
-    _value_discriminators,
-    faults,
-    payloads,
-)
+from invoicespec._generate import _ibans, _phones
+from invoicespec._mutate import _Mutations, _value_discriminators
+from invoicespec.strategies import _payloads, faults, payloads
 
 ALL_PARTS = [(op, part) for op in invoicespec.operations() for part in invoicespec.parts(op)]
 
