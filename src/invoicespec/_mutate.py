@@ -9,7 +9,6 @@ used only once the validator confirms them (see ``_Mutations.usable``).
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 from functools import lru_cache
 from typing import Any
@@ -413,20 +412,12 @@ def _steps(document: Any, pointer: str) -> list:
 
 
 def _shift_back(earlier: str, later: str) -> str:
-    """A value of ``later``'s kind, one day or one hour before ``earlier``."""
-    start = _rules.parse_temporal(earlier)
-    if start.kind == "date":
-        return (start.value - _dt.timedelta(days=1)).isoformat()
-    moved = _shift(earlier, 0, like=later)
-    shape = _rules.parse_temporal(moved)
-    return _shift(earlier, 0, like=later).replace(
-        shape.value.strftime("%Y-%m-%dT%H:%M:%S"),
-        (shape.value - _dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%S"), 1,
-    )
+    """A value written like ``later``, one day (dates) or one hour (date-times) before ``earlier``."""
+    return _shift(earlier, -1 if _rules.parse_temporal(earlier).kind == "date" else -60, like=later)
 
 
 @lru_cache(maxsize=None)
-def _expensive_number_for(tiers: str, default_region: str | None) -> str | None:
+def _expensive_number_for(tiers: str) -> str | None:
     for tier in json.loads(tiers):
         if tier["expensive"]:
             for region, number in _example_numbers():
@@ -436,7 +427,8 @@ def _expensive_number_for(tiers: str, default_region: str | None) -> str | None:
 
 
 def _expensive_number(cost: dict) -> str | None:
-    return _expensive_number_for(json.dumps(cost["tiers"], sort_keys=True), cost.get("defaultRegion"))
+    """A valid E.164 number in the first expensive tier (the tiers serialized as the cache key)."""
+    return _expensive_number_for(json.dumps(cost["tiers"], sort_keys=True))
 
 
 def _alternative_text(node: Node | None, current: Any) -> str | None:
