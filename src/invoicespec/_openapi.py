@@ -1,0 +1,625 @@
+"""One OpenAPI 3.1 document for every shipped operation, built from the schemas.
+
+Every shipped schema document (the meta-schemas of ``_common/meta/`` aside) goes
+under ``components/schemas`` with a name taken from its path
+(``getbill/create_debt/request.yaml`` is ``getbill.create_debt.request``), its
+``$schema`` and ``$id`` dropped and every ``$ref`` rewritten to
+``#/components/schemas/<name>`` plus the reference's JSON Pointer fragment, so that
+references resolve inside the one document and standard tools need nothing else.
+
+The library's own keywords stay as they are (OpenAPI 3.1 allows ``x-`` extensions
+in schemas) and are *lowered*: where standard JSON Schema can say the same thing
+(a digit limit on strings, the character shape of a phone number or an IBAN, "one
+of these fields is required") the equivalent standard keywords are added; where it
+cannot (date order, unique keys, checksums), the rule is spelt out in the schema's
+``description``. A lowering never refuses a value the library accepts: it is the
+rule itself or a necessary condition of it, and the description says which.
+
+The document is deterministic (built in sorted order, no timestamps), so the
+committed ``docs/openapi.json`` can be compared with a fresh render.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from importlib.metadata import version
+from typing import Any
+from urllib.parse import urldefrag, urljoin
+
+from invoicespec._catalog import META_FOLDER, Catalog, Operation, shipped
+from invoicespec._errors import SchemaError
+from invoicespec._pointer import format_pointer, parse_pointer
+
+__all__ = [
+    "LOWERINGS",
+    "OPENAPI_VERSION",
+    "component_name",
+    "digits_pattern",
+    "lower_contiguous",
+    "lower_date_order",
+    "lower_destination_cost",
+    "lower_digits",
+    "lower_equal_across",
+    "lower_format",
+    "lower_iban",
+    "lower_phone",
+    "lower_references",
+    "lower_required_any_of",
+    "lower_schema",
+    "lower_unique_by",
+    "openapi_document",
+]
+
+OPENAPI_VERSION = "3.1.0"
+JSON_SCHEMA_DIALECT = "https://spec.openapis.org/oas/3.1/dialect/base"
+TITLE = "invoicespec: five receivables APIs"
+COMPONENTS = "#/components/schemas/"
+
+# Header parameters with these names are ignored by OpenAPI ("SHALL be ignored"): the
+# information lives in the security scheme, the request body's and the responses' media types.
+_IGNORED_HEADERS = frozenset({"authorization", "content-type", "accept"})
+_BEARER = "^Bearer "
+
+# Where subschemas sit in a draft 2020-12 schema; every other keyword holds data.
+_ONE_SCHEMA = frozenset({
+    "additionalProperties", "items", "contains", "not", "if", "then", "else", "propertyNames",
+    "unevaluatedItems", "unevaluatedProperties", "contentSchema",
+})
+_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+
+# -- the patterns of the lowerings ----------------------------------------------------------------------
+
+#: The characters ``x-phone`` accepts (digits, one leading ``+``, separators), with at least one digit.
+PHONE_PATTERN = r"^\+?[0-9 ().\-/]*[0-9][0-9 ().\-/]*$"
+#: ``x-phone`` reads at most this many characters (longer is "phone number too long").
+PHONE_MAX_LENGTH = 64
+#: The shape of an IBAN as ``x-iban`` accepts it: two letters, two check digits, 11 to 30 more letters or
+#: digits (15 to 34 in all, ISO 13616's bounds), spaces anywhere, either case.
+IBAN_PATTERN = r"^ *[A-Za-z] *[A-Za-z] *[0-9] *[0-9]( *[A-Za-z0-9]){11,30} *$"
+IBAN_MAX_LENGTH = 64
+#: ``x-digits`` reads decimal strings of at most this many characters.
+DIGITS_MAX_LENGTH = 1000
+_DATE_TIME = (
+    r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
+    r"(\.[0-9]{1,9})?"
+)
+_OFFSET = r"([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
+#: The invoicespec formats that are not standard, as patterns of their shape (the calendar aside).
+FORMAT_PATTERNS = {
+    "local-date-time": f"^{_DATE_TIME}$",
+    "date-time-optional-offset": f"^{_DATE_TIME}{_OFFSET}?$",
+}
+_FORMAT_WORDS = {
+    "local-date-time": "a date-time without an offset, `YYYY-MM-DDTHH:MM:SS[.fffffffff]` (such as "
+                       "`2024-01-31T09:30:00`)",
+    "date-time-optional-offset": "a date-time `YYYY-MM-DDTHH:MM:SS[.fffffffff]`, optionally followed by `Z` or "
+                                 "`±HH:MM` (such as `2024-01-31T09:30:00` or `2024-01-31T09:30:00+01:00`)",
+}
+_PHONE_MESSAGES = (
+    '"phone number too short", "phone number too long", "invalid country code", "number format is not valid", '
+    '"number not registered in carrier database"'
+)
+
+
+# -- small helpers ------------------------------------------------------------------------------------
+
+
+def _with_note(schema: dict, note: str) -> dict:
+    """``schema`` with ``note`` appended to its description (as a new paragraph)."""
+    result = dict(schema)
+    current = result.get("description")
+    result["description"] = f"{current}\n\n{note}" if current else note
+    return result
+
+
+def _with_constraint(schema: dict, key: str, value: Any) -> dict:
+    """``schema`` with one more standard constraint; an existing one of the same keyword is kept.
+
+    Bounds keep the tighter of the two; any other keyword already present is joined
+    through ``allOf``, so both apply (one object cannot hold two ``pattern``\\ s).
+    """
+    result = dict(schema)
+    if key not in result:
+        result[key] = value
+    elif key in ("maxLength", "exclusiveMaximum", "maximum"):
+        result[key] = min(result[key], value)
+    elif key in ("minLength", "exclusiveMinimum", "minimum"):
+        result[key] = max(result[key], value)
+    elif result[key] != value:
+        result["allOf"] = [*result.get("allOf", []), {key: value}]
+    return result
+
+
+def _may_be(schema: dict, json_type: str) -> bool:
+    """Whether ``schema``'s own ``type`` lets a value of ``json_type`` through (no ``type``: yes)."""
+    declared = schema.get("type")
+    if declared is None:
+        return True
+    types = {declared} if isinstance(declared, str) else set(declared)
+    if json_type == "number":
+        return bool(types & {"number", "integer"})
+    return json_type in types
+
+
+def _field(pointer: str) -> str:
+    """A relative JSON Pointer as people read it: ``/taxLocation/country`` is `taxLocation/country`."""
+    return "`" + "/".join(parse_pointer(pointer)) + "`"
+
+
+def _fields(pointers: list[str]) -> str:
+    labels = [_field(p) for p in pointers]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+# -- the lowerings: one pure function per keyword ------------------------------------------------------
+
+
+def digits_pattern(integer: int, fraction: int) -> str:
+    """The pattern of the decimal strings with at most ``integer``/``fraction`` significant digits.
+
+    It is exactly the ``x-digits`` rule on strings: digits with an optional ``-`` and
+    an optional ``.`` followed by digits; leading zeros of the integral part
+    (``0*``) and trailing zeros of the fractional part (``0*``) are not counted.
+    """
+    integral = f"0*[0-9]{{1,{integer}}}"
+    fractional = r"(\.0+)?" if fraction == 0 else rf"(\.[0-9]{{1,{fraction}}}0*)?"
+    return f"^-?{integral}{fractional}$"
+
+
+def lower_digits(schema: dict) -> dict:
+    """``x-digits`` -> a ``pattern`` (and ``maxLength``) on strings, bounds and a description on numbers.
+
+    On strings the pattern and the length are exactly the rule. On numbers the
+    integral limit is exactly ``-10^integer < value < 10^integer``; JSON Schema has
+    no keyword that counts fractional digits (``multipleOf`` is not equivalent on
+    binary floats), so that limit is only described.
+    """
+    limits = schema["x-digits"]
+    integer, fraction = limits["integer"], limits["fraction"]
+    result = dict(schema)
+    words = [f"At most {integer} integral and {fraction} fractional digits (`x-digits`), counted as Java's "
+             "`@Digits` does: leading zeros and trailing fractional zeros do not count."]
+    if _may_be(schema, "string"):
+        result = _with_constraint(result, "pattern", digits_pattern(integer, fraction))
+        result = _with_constraint(result, "maxLength", DIGITS_MAX_LENGTH)
+        words.append("A string must be a plain decimal (digits, an optional leading `-`, an optional `.` with "
+                     "digits after it): the `pattern` states exactly that rule.")
+    if _may_be(schema, "number"):
+        bound = 10 ** integer
+        # An existing bound that is already tighter (such as `minimum: 0`) makes the added one noise.
+        if not any(result.get(key, bound) < bound for key in ("maximum", "exclusiveMaximum")):
+            result = _with_constraint(result, "exclusiveMaximum", bound)
+        if not any(result.get(key, -bound) > -bound for key in ("minimum", "exclusiveMinimum")):
+            result = _with_constraint(result, "exclusiveMinimum", -bound)
+        words.append(f"On a number, the integral limit is the bound -10^{integer} < value < 10^{integer}; the "
+                     "fractional limit has no JSON Schema equivalent (`multipleOf` is not equivalent for binary "
+                     "floats), so only invoicespec checks it, on the number's shortest decimal representation.")
+    return _with_note(result, " ".join(words))
+
+
+def lower_phone(schema: dict) -> dict:
+    """``x-phone`` -> a description, and a pattern of the accepted characters when none is given.
+
+    A schema that already has a ``pattern`` (the E.164 form) keeps it. Otherwise no
+    E.164 pattern is added, since national forms are accepted; the added pattern and
+    ``maxLength`` are necessary conditions (only these characters, at least one
+    digit), and validity for the country is described.
+    """
+    region = schema["x-phone"].get("defaultRegion")
+    result = dict(schema)
+    if "pattern" in schema:
+        how = "It must also be a number that libphonenumber considers valid for its country."
+    else:
+        result = _with_constraint(result, "pattern", PHONE_PATTERN)
+        result = _with_constraint(result, "maxLength", PHONE_MAX_LENGTH)
+        read = (f"national numbers (without `+`) are read as numbers of region {region}" if region
+                else "numbers need a `+` and a country code")
+        how = ("Any written form is accepted (spaces, `( ) . - /`), not only E.164: the `pattern` checks only "
+               f"the characters; {read}.")
+    note = (f"Phone number (`x-phone`): validated and normalized to E.164 with libphonenumber"
+            f"{f', default region {region}' if region else ''}. {how} Messages: {_PHONE_MESSAGES}.")
+    return _with_note(result, note)
+
+
+def lower_iban(schema: dict) -> dict:
+    """``x-iban`` -> a ``pattern`` of the IBAN's shape, plus a description of what only a program checks."""
+    result = _with_constraint(dict(schema), "pattern", IBAN_PATTERN)
+    result = _with_constraint(result, "maxLength", IBAN_MAX_LENGTH)
+    return _with_note(result, (
+        "IBAN (`x-iban`): the `pattern` checks the shape (country letters, two check digits, 11 to 30 letters or "
+        "digits; spaces and lower case accepted). invoicespec also checks, with schwifty, that the country is "
+        "known, the length and account structure are that country's, and the mod-97 check digits are right; "
+        "the value is normalized to compact upper case."
+    ))
+
+
+def lower_required_any_of(schema: dict) -> dict:
+    """``x-required-any-of`` -> ``anyOf`` of one ``required`` per field (exactly the rule)."""
+    names = schema["x-required-any-of"]
+    alternatives = [{"required": [name]} for name in names]
+    result = dict(schema)
+    if "anyOf" in result:  # the object already has variants: both must hold
+        result["allOf"] = [*result.get("allOf", []), {"anyOf": alternatives}]
+    else:
+        result["anyOf"] = alternatives
+    fields = " or ".join(f"`{name}`" for name in names)
+    return _with_note(result, f"At least one of {fields} is required (`x-required-any-of`, written as `anyOf`).")
+
+
+def lower_date_order(schema: dict) -> dict:
+    """``x-date-order`` -> a description (JSON Schema cannot compare two values)."""
+    rules = []
+    for pair in schema["x-date-order"]:
+        strict = pair.get("relation", "<=") == "<"
+        verb = "must be after" if strict else "must not be before"
+        rules.append(f"{_field(pair['later'])} {verb} {_field(pair['earlier'])}")
+    return _with_note(schema, (
+        f"Date order (`x-date-order`, checked by invoicespec only): {'; '.join(rules)}. A pair is skipped when "
+        "either side is absent, null or malformed, or when they cannot be ordered (a date and a date-time, or a "
+        "local date-time and one with an offset); date-times with offsets compare as instants."
+    ))
+
+
+def lower_unique_by(schema: dict) -> dict:
+    """``x-unique-by`` -> a description (``uniqueItems`` compares whole items, not keys)."""
+    pointers = schema["x-unique-by"]
+    key = _fields(pointers) if len(pointers) == 1 else f"the combination of {_fields(pointers)}"
+    return _with_note(schema, (
+        f"Unique key (`x-unique-by`, checked by invoicespec only): no two items may have the same {key}; items "
+        "where the key is absent or null are skipped."
+    ))
+
+
+def lower_equal_across(schema: dict) -> dict:
+    """``x-equal-across`` -> a description."""
+    pointers = schema["x-equal-across"]
+    return _with_note(schema, (
+        f"Equal across items (`x-equal-across`, checked by invoicespec only): {_fields(pointers)} must each be the "
+        "same in every item that has it (absent and null values are skipped)."
+    ))
+
+
+def lower_references(schema: dict) -> dict:
+    """``x-references`` -> a description."""
+    rules = [
+        f"every {_field(link['field'])} of an item of {_field(link['items'])} must be the {_field(link['key'])} "
+        f"of an item of {_field(link['target'])}"
+        for link in schema["x-references"]
+    ]
+    return _with_note(schema, (
+        f"References (`x-references`, checked by invoicespec only): {'; '.join(rules)} (when it is set)."
+    ))
+
+
+def lower_contiguous(schema: dict) -> dict:
+    """``x-contiguous`` -> a description."""
+    rule = schema["x-contiguous"]
+    start = rule.get("start", 1)
+    return _with_note(schema, (
+        f"Contiguous numbering (`x-contiguous`, checked by invoicespec only): the {_field(rule['field'])} values "
+        f"of the items must be {start}, {start + 1}, {start + 2}, ... with no repeat and no gap, in any order."
+    ))
+
+
+def lower_destination_cost(schema: dict) -> dict:
+    """``x-destination-cost`` -> a description listing the tiers."""
+    cost = schema["x-destination-cost"]
+    tiers = "; ".join(
+        f"{tier['name']} ({', '.join(tier['regions'])}): {tier['creditsPerCall']} credits per call, "
+        f"x{tier['multiplier']}{', expensive' if tier['expensive'] else ''}"
+        for tier in cost["tiers"]
+    )
+    return _with_note(schema, (
+        f"Destination cost (`x-destination-cost`, checked by invoicespec only): the region of the phone number "
+        f"{_field(cost['phone'])} picks the first tier that lists it. A phone number in an expensive tier is "
+        f"refused unless {_field(cost['acceptedBy'])} is true; a phone number in no tier is accepted. Tiers: "
+        f"{tiers}."
+    ))
+
+
+def lower_format(schema: dict) -> dict:
+    """A non-standard ``format`` -> a ``pattern`` of its shape and a description; standard ones stay as they are."""
+    name = schema.get("format")
+    if name not in FORMAT_PATTERNS:
+        return schema
+    result = _with_constraint(dict(schema), "pattern", FORMAT_PATTERNS[name])
+    return _with_note(result, (
+        f"Format `{name}` (an invoicespec format, not a standard one): {_FORMAT_WORDS[name]}. The `pattern` checks "
+        "the shape; invoicespec also checks that the date is a real calendar date."
+    ))
+
+
+#: Each custom keyword and its lowering, in the order they are applied (and described).
+LOWERINGS: dict[str, Callable[[dict], dict]] = {
+    "x-required-any-of": lower_required_any_of,
+    "x-phone": lower_phone,
+    "x-iban": lower_iban,
+    "x-digits": lower_digits,
+    "x-date-order": lower_date_order,
+    "x-unique-by": lower_unique_by,
+    "x-equal-across": lower_equal_across,
+    "x-references": lower_references,
+    "x-contiguous": lower_contiguous,
+    "x-destination-cost": lower_destination_cost,
+}
+
+
+def lower_schema(schema: dict) -> dict:
+    """Apply every lowering that applies to one schema object (not to its subschemas)."""
+    for keyword, lower in LOWERINGS.items():
+        if keyword in schema:
+            schema = lower(schema)
+    return lower_format(schema)
+
+
+# -- components ---------------------------------------------------------------------------------------
+
+
+def component_name(relative: str) -> str:
+    """The component name of a schema file: ``_common/currency.yaml`` is ``_common.currency``."""
+    return relative.removesuffix(".yaml").replace("/", ".")
+
+
+def _map_schema(schema: Any, change: Callable[[dict], dict]) -> Any:
+    """A copy of ``schema`` with ``change`` applied to every schema object, innermost first."""
+    if not isinstance(schema, dict):
+        return schema  # a boolean schema
+    result: dict = {}
+    for key, value in schema.items():
+        if key in _ONE_SCHEMA:
+            result[key] = _map_schema(value, change)
+        elif key in _SCHEMA_LISTS:
+            result[key] = [_map_schema(item, change) for item in value]
+        elif key in _SCHEMA_MAPS:
+            result[key] = {name: _map_schema(item, change) for name, item in value.items()}
+        else:
+            result[key] = value
+    return change(result)
+
+
+def _component_ref(ref: str, base: str, names: Mapping[str, str]) -> str:
+    target, fragment = urldefrag(urljoin(base, ref))
+    if target not in names:
+        raise SchemaError(f"{base}: $ref {ref!r} leads to {target!r}, which is not a schema component")
+    if fragment and not fragment.startswith("/"):
+        raise SchemaError(f"{base}: $ref {ref!r} uses an anchor, which the OpenAPI export cannot rewrite")
+    return COMPONENTS + names[target] + fragment
+
+
+def _component(uri: str, document: dict, names: Mapping[str, str]) -> dict:
+    def change(node: dict) -> dict:
+        if isinstance(node.get("$ref"), str):
+            node = {**node, "$ref": _component_ref(node["$ref"], uri, names)}
+        return lower_schema(node)
+
+    # $id would make the rewritten refs resolve against the vendor-neutral schema URL, and
+    # $schema names a dialect that standard tools do not know: both go.
+    body = {key: value for key, value in document.items() if key not in ("$schema", "$id")}
+    return _map_schema(body, change)
+
+
+def _components(catalog: Catalog) -> tuple[dict[str, dict], dict[str, str]]:
+    names: dict[str, str] = {}
+    for uri, relative in sorted(catalog.files.items(), key=lambda item: item[1]):
+        if relative.startswith(META_FOLDER):
+            continue  # the meta-schemas describe schemas and manifests, not payloads
+        name = component_name(relative)
+        if name in names.values():
+            raise SchemaError(f"{relative}: two schema files share the component name {name!r}")
+        names[uri] = name
+    schemas = {names[uri]: _component(uri, catalog.documents[uri], names) for uri in names}
+    return dict(sorted(schemas.items())), names
+
+
+# -- operations ---------------------------------------------------------------------------------------
+
+
+def _part_ref(names: Mapping[str, str], operation: Operation, part: str, *pointer: str) -> str:
+    return COMPONENTS + names[operation.parts[part].schema_uri] + format_pointer(pointer)
+
+
+def _header_spellings(document: dict) -> dict[str, str]:
+    """Lower-case header name -> its spelling in the schema's first example that has it (the vendor's)."""
+    spellings: dict[str, str] = {}
+    for example in document.get("examples", []):
+        if isinstance(example, dict):
+            for name in example:
+                spellings.setdefault(name.lower(), name)
+    return spellings
+
+
+def _object_fields(operation: Operation, part: str, document: dict) -> tuple[dict, list[str]]:
+    properties = document.get("properties")
+    if not isinstance(properties, dict):
+        raise SchemaError(f"{operation.id}: part {part!r} must declare its fields in a top-level `properties`")
+    return properties, list(document.get("required", []))
+
+
+def _bearer_scheme(operation: Operation, headers: dict | None) -> bool:
+    if headers is None:
+        return False
+    authorization = headers.get("properties", {}).get("authorization", {})
+    return str(authorization.get("pattern", "")).startswith(_BEARER)
+
+
+def _parameters(operation: Operation, catalog: Catalog, names: Mapping[str, str]) -> list[dict]:
+    parameters = []
+    if "request.headers" in operation.parts:
+        document = catalog.documents[operation.parts["request.headers"].schema_uri]
+        properties, required = _object_fields(operation, "request.headers", document)
+        spellings = _header_spellings(document)
+        for name in sorted(properties):
+            if name in _IGNORED_HEADERS:
+                continue
+            spelling = spellings.get(name, "-".join(word.capitalize() for word in name.split("-")))
+            parameters.append({
+                "name": spelling,
+                "in": "header",
+                "required": name in required,
+                "description": properties[name].get("description", ""),
+                "schema": {"$ref": _part_ref(names, operation, "request.headers", "properties", name)},
+            })
+    declared = set(re.findall(r"\{([^{}]+)\}", operation.path))
+    if "request.path" in operation.parts:
+        document = catalog.documents[operation.parts["request.path"].schema_uri]
+        properties, _ = _object_fields(operation, "request.path", document)
+        if set(properties) != declared:
+            raise SchemaError(f"{operation.id}: the path {operation.path!r} names {sorted(declared)}, but "
+                              f"request.path declares {sorted(properties)}")
+        for name in sorted(properties):
+            parameters.append({
+                "name": name,
+                "in": "path",
+                "required": True,
+                "description": properties[name].get("description", ""),
+                "schema": {"$ref": _part_ref(names, operation, "request.path", "properties", name)},
+            })
+    elif declared:
+        raise SchemaError(f"{operation.id}: the path {operation.path!r} has parameters but no request.path part")
+    return parameters
+
+
+def _headers_note(operation: Operation, catalog: Catalog, names: Mapping[str, str], bearer: bool) -> str:
+    if "request.headers" not in operation.parts:
+        return ""
+    document = catalog.documents[operation.parts["request.headers"].schema_uri]
+    properties, _ = _object_fields(operation, "request.headers", document)
+    said = []
+    if bearer:
+        said.append("`Authorization` is the bearer security scheme")
+    if "content-type" in properties:
+        said.append("`Content-Type` is the request body's media type")
+    if "accept" in properties:
+        said.append("`Accept` is the responses' media types")
+    if not said:
+        return ""
+    return (
+        "Headers: " + ", ".join(said) + " (OpenAPI ignores header parameters named `Authorization`, "
+        "`Content-Type` or `Accept`); the other headers of the contract are listed as parameters. Header names "
+        "match case-insensitively, other headers are allowed, and every header value is a string. The full "
+        "header rules are the schema "
+        f"`{names[operation.parts['request.headers'].schema_uri]}`."
+    )
+
+
+def _description(operation: Operation, catalog: Catalog, names: Mapping[str, str], bearer: bool) -> str:
+    paragraphs = [operation.description] if operation.description else []
+    if operation.security:
+        paragraphs.append(f"Authentication: {operation.security}")
+    note = _headers_note(operation, catalog, names, bearer)
+    if note:
+        paragraphs.append(note)
+    paragraphs.append("Sources: " + ", ".join(operation.docs) + ".")
+    return "\n\n".join(paragraphs)
+
+
+def _operation(operation: Operation, catalog: Catalog, names: Mapping[str, str]) -> tuple[dict, dict]:
+    """The operation object and the security schemes it needs."""
+    headers = (catalog.documents[operation.parts["request.headers"].schema_uri]
+               if "request.headers" in operation.parts else None)
+    bearer = _bearer_scheme(operation, headers)
+    result: dict[str, Any] = {
+        "operationId": operation.id,
+        "summary": operation.summary,
+        "description": _description(operation, catalog, names, bearer),
+        "tags": [operation.id.split(".")[0]],
+        "externalDocs": {"description": "The vendor's reference page", "url": operation.docs[0]},
+    }
+    parameters = _parameters(operation, catalog, names)
+    if parameters:
+        result["parameters"] = parameters
+    if "request" in operation.parts:
+        spec = operation.parts["request"]
+        result["requestBody"] = {
+            "description": spec.description,
+            "required": True,
+            "content": {spec.media_type: {"schema": {"$ref": _part_ref(names, operation, "request")}}},
+        }
+    responses = {}
+    for part, spec in operation.parts.items():
+        if part.startswith("response."):
+            responses[part.removeprefix("response.")] = {
+                "description": spec.description,
+                "content": {spec.media_type: {"schema": {"$ref": _part_ref(names, operation, part)}}},
+            }
+    result["responses"] = responses
+    schemes: dict[str, dict] = {}
+    if bearer:
+        scheme = f"{operation.id}.bearer"
+        schemes[scheme] = {
+            "type": "http",
+            "scheme": "bearer",
+            "description": (operation.security or "A bearer token.")
+            + " The token is made of RFC 6750 token characters (the contract's `authorization` pattern).",
+        }
+        required = "authorization" in (headers or {}).get("required", [])
+        result["security"] = [{scheme: []}] if required else [{scheme: []}, {}]
+    return result, schemes
+
+
+def openapi_document(catalog: Catalog | None = None) -> dict:
+    """The OpenAPI 3.1 document of every operation (of the shipped schemas by default).
+
+    Deterministic: the same schemas always give the same document, key order included.
+    Raises :class:`~invoicespec.SchemaError` when two operations share a path, or a
+    ``$ref`` or a path parameter cannot be expressed in the document.
+    """
+    catalog = catalog or shipped()
+    schemas, names = _components(catalog)
+    paths: dict[str, dict] = {}
+    owners: dict[str, str] = {}  # path -> operation id
+    schemes: dict[str, dict] = {}
+    tags: dict[str, str] = {}
+    for operation in sorted(catalog.operations.values(), key=lambda op: op.id):
+        if operation.path in owners:
+            # Path items could hold several methods, but each has its own vendor server: refuse rather than merge.
+            raise SchemaError(f"{owners[operation.path]} and {operation.id} share the path {operation.path!r}: the "
+                              "OpenAPI export keeps one operation per path")
+        owners[operation.path] = operation.id
+        item, needed = _operation(operation, catalog, names)
+        path_item: dict[str, Any] = {}
+        if operation.server:
+            path_item["servers"] = [{"url": operation.server, "description": operation.vendor}]
+        path_item[operation.method.lower()] = item
+        paths[operation.path] = path_item
+        schemes.update(needed)
+        tags.setdefault(operation.id.split(".")[0], operation.vendor)
+    components: dict[str, Any] = {"schemas": schemas}
+    if schemes:
+        components["securitySchemes"] = dict(sorted(schemes.items()))
+    return {
+        "openapi": OPENAPI_VERSION,
+        "info": {
+            "title": TITLE,
+            "version": version("invoicespec"),
+            "summary": "The request and response contracts of five invoicing and debt-collection APIs.",
+            "description": _INFO_DESCRIPTION,
+            "license": {"name": "MIT", "identifier": "MIT"},
+        },
+        "jsonSchemaDialect": JSON_SCHEMA_DIALECT,
+        "tags": [{"name": name, "description": vendor} for name, vendor in sorted(tags.items())],
+        "paths": dict(sorted(paths.items())),
+        "components": components,
+    }
+
+
+_INFO_DESCRIPTION = (
+    "One operation of each of five vendors' APIs (GetBill, Nitrobox, Pennylane, Pigello, Riverty), as the "
+    "invoicespec library validates them. Generated from the library's JSON Schemas (draft 2020-12) by "
+    "`invoicespec openapi`; do not edit by hand.\n\n"
+    "Each operation has its own vendor server (`servers` on its path item). Every schema file is a component "
+    "named after its path (`getbill.create_debt.request`, `_common.currency`).\n\n"
+    "The library's own keywords are kept as `x-` extensions and lowered to standard JSON Schema where an "
+    "equivalent exists: digit limits on decimal strings (`x-digits`) become a `pattern`, phone numbers "
+    "(`x-phone`) and IBANs (`x-iban`) get a `pattern` of the characters they accept, `x-required-any-of` becomes "
+    "`anyOf` of `required`, and the formats `local-date-time` and `date-time-optional-offset` get a `pattern`. "
+    "A lowering never refuses what the library accepts. Rules that JSON Schema cannot express (date order, "
+    "unique keys, fields equal across items, references between arrays, contiguous ranks, destination cost, "
+    "IBAN checksums, phone-number validity, fractional digits of numbers) are described in the schema's "
+    "`description`; only the library checks them.\n\n"
+    "Headers: `Authorization: Bearer` is a security scheme and `Content-Type` the request body's media type, "
+    "since OpenAPI ignores header parameters named `Authorization`, `Content-Type` or `Accept`; the other "
+    "headers of each contract are parameters. Header names match case-insensitively."
+)
