@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from invoicespec._errors import InvoicespecError
-from invoicespec._flatten import Choice, Node, Sub, choose, flatten
+from invoicespec._flatten import Choice, Node, Sub, applied, choose, flatten
+from invoicespec._instance import json_type
 from invoicespec._pointer import format_pointer
 from invoicespec._rules import PHONE_MESSAGES, check_iban
 
@@ -571,48 +572,19 @@ def _condition_words(condition: Any) -> str:
 
 def _raw_schemas(subs: list[Sub]) -> list[dict]:
     """The schema objects merged at a location, as flatten reaches them ($ref and allOf), in its order."""
-    found: list[dict] = []
-    seen: set[int] = set()
-    stack = list(reversed(subs))
-    while stack:
-        schema, resolver = stack.pop()
-        if not isinstance(schema, dict) or id(schema) in seen:
-            continue
-        seen.add(id(schema))
-        found.append(schema)
-        pending: list[Sub] = []
-        if isinstance(schema.get("$ref"), str):
-            resolved = resolver.lookup(schema["$ref"])
-            pending.append((resolved.contents, resolved.resolver))
-        pending.extend((sub, resolver) for sub in schema.get("allOf", []))
-        stack.extend(reversed(pending))
-    return found
+    return [schema for schema, _ in applied(subs) if isinstance(schema, dict)]
 
 
 def _types(node: Node) -> set[str] | None:
     if node.types is not None:
         types = set(node.types)
     elif node.enum is not None:
-        types = {_json_type(value) for value in node.enum}
+        types = {json_type(value) for value in node.enum}
     else:
         return None
     if "number" in types:
         types.discard("integer")
     return types
-
-
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
 
 
 def _string_constraints(node: Node) -> list[str]:

@@ -10,10 +10,11 @@ lists them, and :func:`choose` gives the node for one alternative.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Choice", "Node", "Sub", "choose", "flatten"]
+__all__ = ["Choice", "Node", "Sub", "applied", "choose", "flatten"]
 
 #: A schema and the resolver in force where it sits (for its relative ``$ref``s).
 Sub = tuple[Any, Any]
@@ -70,24 +71,37 @@ def flatten(subs: list[Sub], consumed: frozenset[int] = frozenset()) -> Node:
     ``consumed`` holds the choices already decided (their ``id``), which are not listed again.
     """
     node = Node()
+    for schema, resolver in applied(subs):
+        if schema is False:
+            node.types = set()
+        else:
+            _merge(node, schema, resolver, consumed)
+    return node
+
+
+def applied(subs: list[Sub]) -> Iterator[Sub]:
+    """Every schema that applies at the location, following ``$ref`` and ``allOf``, each once, in order.
+
+    Schema objects come with the resolver in force where they sit; a ``false`` schema
+    comes as it is (nothing is allowed there); ``true`` adds nothing and is skipped.
+    """
     seen: set[int] = set()
     stack = list(reversed(subs))
     while stack:
         schema, resolver = stack.pop()
         if schema is False:
-            node.types = set()
+            yield schema, resolver
             continue
         if not isinstance(schema, dict) or id(schema) in seen:
             continue
         seen.add(id(schema))
-        _merge(node, schema, resolver, consumed)
+        yield schema, resolver
         pending: list[Sub] = []
         if isinstance(schema.get("$ref"), str):
             resolved = resolver.lookup(schema["$ref"])
             pending.append((resolved.contents, resolved.resolver))
         pending.extend((sub, resolver) for sub in schema.get("allOf", []))
         stack.extend(reversed(pending))
-    return node
 
 
 def _merge(node: Node, schema: dict, resolver: Any, consumed: frozenset[int]) -> None:
