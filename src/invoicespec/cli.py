@@ -1,16 +1,19 @@
 """The ``invoicespec`` command line.
 
     invoicespec list [--format text|json]
-    invoicespec validate OPERATION [--part PART] [--format text|json] FILE...
+    invoicespec validate OPERATION [--part PART] [--format text|json|github|junit] [--jobs N]
+                         [--jsonl] [--no-progress] FILE...
     invoicespec normalize OPERATION [--part PART] FILE
     invoicespec docs --out DIR
     invoicespec openapi [--out FILE]
 
 Files are JSON or YAML (by extension; otherwise JSON, then YAML); ``-`` reads
 standard input. For a part whose media type is ``text/plain`` the file's text is
-the payload. Exit status: 0 when every payload is valid, 1 when some payload
-is invalid, 2 for a usage error or a file that cannot be read (with a message,
-never a traceback).
+the payload. ``validate`` also takes folders (searched recursively), quoted glob
+patterns and JSON Lines files (``.jsonl``, ``.ndjson``: one payload per line);
+see :mod:`invoicespec._batch`. Exit status: 0 when every payload is valid, 1
+when some payload is invalid, 2 for a usage error or an input that cannot be
+read (with a message, never a traceback).
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TextIO
 
 import invoicespec
+from invoicespec._batch import FORMATS
+from invoicespec._batch import run as run_batch
 from invoicespec._files import PayloadFileError, read_payload
 from invoicespec._errors import Error, InvalidPayload, InvoicespecError
 
@@ -36,6 +41,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"invoicespec: error: {message}\n")
 
 
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = -1
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more (0: one per CPU), not {text!r}")
+    return jobs
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="invoicespec",
@@ -48,11 +63,24 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list the operations and their parts")
     listing.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 
-    validate = commands.add_parser("validate", help="validate payload files against one operation part")
+    validate = commands.add_parser(
+        "validate", help="validate payload files against one operation part",
+        description="Validate payloads against one operation part: files, folders (recursively: .json .yaml "
+                    ".yml .jsonl .ndjson, and .txt for text/plain parts), quoted glob patterns (\"fixtures/**/"
+                    "*.json\") and JSON Lines files (one payload per line, each named FILE:LINE).",
+        epilog="Exit status: 0 all valid, 1 some payload invalid, 2 usage error or unreadable input.",
+    )
     validate.add_argument("operation", metavar="OPERATION", help="an operation id, such as getbill.create_debt")
-    validate.add_argument("files", metavar="FILE", nargs="+", help="JSON or YAML payload files; - is stdin")
+    validate.add_argument("files", metavar="FILE", nargs="+",
+                          help="payload files (JSON, YAML, JSON Lines), folders or glob patterns; - is stdin")
     validate.add_argument("--part", default="request", help="the part to validate against (default: request)")
-    validate.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    validate.add_argument("--format", choices=FORMATS, default="text",
+                          help="output format: text, json, github (workflow annotations) or junit (XML)")
+    validate.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                          help="worker processes (default 1; 0: one per CPU); the output is the same")
+    validate.add_argument("--jsonl", action="store_true", help="read standard input (-) as JSON Lines")
+    validate.add_argument("--no-progress", dest="progress", action="store_false",
+                          help="no progress bar (one is drawn on stderr for large inputs when it is a terminal)")
 
     docs = commands.add_parser("docs", help="write the Markdown and HTML reference of every operation")
     docs.add_argument("--out", required=True, metavar="DIR", help="the folder to write into (created if missing)")
@@ -91,35 +119,9 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    checker = invoicespec.validator(args.operation, args.part)
-    results: list[dict[str, Any]] = []
-    status = EXIT_VALID
-    for name in args.files:
-        shown = "<stdin>" if name == "-" else name
-        try:
-            payload = read_payload(name, as_text=checker.media_type == "text/plain")
-        except PayloadFileError as error:
-            results.append({"file": shown, "valid": None, "problem": str(error)})
-            status = EXIT_USAGE
-            if args.format == "text":
-                print(f"{shown}: {error}", file=err)
-            continue
-        errors = checker.errors(payload)
-        results.append({"file": shown, "valid": not errors, "errors": [e.to_dict() for e in errors]})
-        if errors and status == EXIT_VALID:
-            status = EXIT_INVALID
-        if args.format == "text":
-            if errors:
-                count = f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
-                print(f"{shown}: invalid ({count})", file=out)
-                _print_errors(errors, out)
-            else:
-                print(f"{shown}: valid", file=out)
-    if args.format == "json":
-        report = {"operation": args.operation, "part": checker.part, "results": results}
-        json.dump(report, out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    return status
+    checker = invoicespec.validator(args.operation, args.part)  # unknown names: a usage error, before any input
+    return run_batch(checker, args.files, output_format=args.format, jobs=args.jobs, stdin_jsonl=args.jsonl,
+                     progress=args.progress, out=out, err=err)
 
 
 def _normalize(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
