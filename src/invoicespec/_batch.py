@@ -35,7 +35,7 @@ from xml.sax.saxutils import escape as _xml_escape
 from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 import invoicespec
-from invoicespec._files import PayloadFileError, parse_json, parse_text, read_payload
+from invoicespec._files import PayloadFileError, parse_json_line, parse_text, read_payload
 from invoicespec._validator import Validator
 
 __all__ = [
@@ -222,19 +222,13 @@ class Outcome(NamedTuple):
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
 
-_LINE_ONE = re.compile(r"\(line 1, column ")
-
-
 def _parse_line(raw: bytes) -> Any:
-    """One JSON Lines record: strict JSON, its messages without the meaningless 'line 1'."""
+    """One JSON Lines record: strict JSON, positions given as columns of the line."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise PayloadFileError(f"is not UTF-8 text (byte {error.start})") from None
-    try:
-        return parse_json(text)
-    except PayloadFileError as error:
-        raise PayloadFileError(_LINE_ONE.sub("(column ", str(error))) from None
+    return parse_json_line(text)
 
 
 def _check(checker: Validator, task: Task) -> Result:

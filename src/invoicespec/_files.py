@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 from invoicespec._yaml import MAX_DEPTH, YAMLError, load_untrusted
 
-__all__ = ["PayloadFileError", "parse_json", "parse_text", "read_payload"]
+__all__ = ["PayloadFileError", "parse_json", "parse_json_line", "parse_text", "read_payload"]
 
 
 class PayloadFileError(ValueError):
@@ -77,6 +78,24 @@ def parse_json(text: str) -> Any:
     if _depth_exceeds(value, MAX_DEPTH):
         raise PayloadFileError(f"the document is nested more than {MAX_DEPTH} levels deep")
     return value
+
+
+_FIRST_LINE = re.compile(r"\(line 1, column (\d+)\)$")
+
+
+def parse_json_line(text: str) -> Any:
+    """Parse one record of a JSON Lines file as :func:`parse_json` does.
+
+    Positions in its messages are columns of that line: the line's own number is
+    the caller's to give (``FILE:LINE``), and "line 1" would only mislead.
+    """
+    try:
+        return parse_json(text)
+    except PayloadFileError as error:
+        message = str(error)
+        if "\n" not in text.strip():  # text holding several lines keeps its line numbers
+            message = _FIRST_LINE.sub(r"(column \1)", message)
+        raise PayloadFileError(message) from None
 
 
 def parse_text(text: str, name: str = "") -> Any:

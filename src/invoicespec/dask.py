@@ -40,7 +40,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError('invoicespec.dask needs Dask: pip install "invoicespec[dask]"') from error
 
 import invoicespec
-from invoicespec._files import PayloadFileError, parse_json
+from invoicespec._files import PayloadFileError, parse_json_line
 
 __all__ = ["DEFAULT_BLOCKSIZE", "summary", "verdicts"]
 
@@ -52,7 +52,6 @@ DEFAULT_BLOCKSIZE = "4 MiB"
 _NEWLINE = b"\n"
 _BOM = b"\xef\xbb\xbf"
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901 array indices: no leading zeros
-_ONE_LINE_POSITION = re.compile(r"\(line 1, column (\d+)\)$")
 
 Source = str | PathLike | Sequence[str | PathLike] | db.Bag
 
@@ -281,12 +280,9 @@ def _verdict(validator: invoicespec.Validator, source: str, record: Any) -> dict
             return _unreadable(source, f"not UTF-8 text (byte {error.start + 1} of the line)")
     if isinstance(record, str):
         try:
-            record = parse_json(record)
+            record = parse_json_line(record)
         except PayloadFileError as error:
-            message = str(error)
-            if "\n" not in record.strip():  # one line: its position is the source's line
-                message = _ONE_LINE_POSITION.sub(r"(column \1)", message)
-            return _unreadable(source, message)
+            return _unreadable(source, str(error))
     errors = [error.to_dict() for error in validator.errors(record)]
     return {"source": source, "valid": not errors, "readable": True, "errors": errors}
 
