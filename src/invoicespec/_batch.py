@@ -35,6 +35,7 @@ from xml.sax.saxutils import escape as _xml_escape
 from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 import invoicespec
+from invoicespec._errors import error_count, error_line
 from invoicespec._files import PayloadFileError, parse_json_line, parse_text, read_payload
 from invoicespec._validator import Validator
 
@@ -511,13 +512,8 @@ class _Output:
             _write(self.stream, text, self.errors)
 
 
-def _count(errors: Sequence[Any]) -> str:
-    return f"{len(errors)} error{'s' if len(errors) > 1 else ''}"
-
-
 def _error_line(error: tuple[str, str, str]) -> str:
-    path, keyword, message = error
-    return f"{path or '(root)'}: {message} [{keyword}]"
+    return error_line(*error)  # errors cross the process pool as (path, keyword, message)
 
 
 class _Writer:
@@ -543,7 +539,7 @@ class _TextWriter(_Writer):
         if isinstance(result, str):
             _write(self.err, f"{outcome.name}: {result}\n")
         elif result:
-            lines = [f"{outcome.name}: invalid ({_count(result)})"] + [f"  {_error_line(e)}" for e in result]
+            lines = [f"{outcome.name}: invalid ({error_count(result)})"] + [f"  {_error_line(e)}" for e in result]
             self.out.write("\n".join(lines) + "\n")
         else:
             self.out.write(f"{outcome.name}: valid\n")

@@ -46,6 +46,16 @@ class Error:
         return {"path": self.path, "keyword": self.keyword, "message": self.message}
 
 
+def error_line(path: str, keyword: str, message: str) -> str:
+    """How an error reads on one line, the same in the CLI, batch reports and test failures."""
+    return f"{path or '(root)'}: {message} [{keyword}]"
+
+
+def error_count(errors: Any) -> str:
+    """``"1 error"``, ``"3 errors"``."""
+    return f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+
+
 #: Every keyword slug an :class:`Error` can carry, with what it means. Standard JSON
 #: Schema keywords keep their names; the library's own are prefixed with ``x-``.
 KEYWORDS: dict[str, str] = {

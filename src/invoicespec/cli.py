@@ -28,7 +28,7 @@ import invoicespec
 from invoicespec._batch import FORMATS
 from invoicespec._batch import run as run_batch
 from invoicespec._files import PayloadFileError, read_payload
-from invoicespec._errors import Error, InvalidPayload, InvoicespecError
+from invoicespec._errors import Error, InvalidPayload, InvoicespecError, error_line
 
 __all__ = ["main"]
 
@@ -97,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _print_errors(errors: Sequence[Error], out: TextIO) -> None:
     for error in errors:
-        print(f"  {error.path or '(root)'}: {error.message} [{error.keyword}]", file=out)
+        print(f"  {error_line(error.path, error.keyword, error.message)}", file=out)
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:

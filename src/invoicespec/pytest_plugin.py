@@ -74,11 +74,15 @@ def invoicespec_samples() -> Any:
 
 def _error_lines(errors: Any) -> list[str]:
     # The command line's format, so a report reads the same in a test run and in a terminal.
-    return [f"  {error.path or '(root)'}: {error.message} [{error.keyword}]" for error in errors]
+    from invoicespec._errors import error_line  # here, not at the top: the plugin stays import-light
+
+    return [f"  {error_line(error.path, error.keyword, error.message)}" for error in errors]
 
 
 def _count(errors: Any) -> str:
-    return f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
+    from invoicespec._errors import error_count
+
+    return error_count(errors)
 
 
 @pytest.fixture(scope="session")
