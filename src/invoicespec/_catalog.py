@@ -41,7 +41,8 @@ except ImportError:  # Python 3.10
     from importlib.abc import Traversable
 
 __all__ = [
-    "BASE_URI", "DIALECT", "Catalog", "Operation", "PartSpec", "check_schema", "load_catalog", "shipped",
+    "BASE_URI", "DIALECT", "ONE_SCHEMA", "SCHEMA_LISTS", "SCHEMA_MAPS", "Catalog", "Operation", "PartSpec",
+    "check_schema", "load_catalog", "shipped", "subschemas",
 ]
 
 BASE_URI = "https://schemas.invoicespec.dev/"
@@ -49,8 +50,14 @@ DIALECT = BASE_URI + "_common/meta/dialect.yaml"
 MANIFEST_SCHEMA = BASE_URI + "_common/meta/operation.yaml"
 META_FOLDER = "_common/meta/"
 MANIFEST_NAME = "operation.yaml"
-# Values of these keywords are data, not schemas: no $ref or pattern inside them counts.
-_DATA_KEYWORDS = frozenset({"examples", "enum", "const", "default"})
+# Where draft 2020-12 keeps subschemas: under one keyword, in a list, or in a map of names; every other
+# keyword (examples, enum, const, default, the x- vocabulary's arguments...) holds data.
+ONE_SCHEMA = frozenset({
+    "additionalProperties", "items", "contains", "not", "if", "then", "else", "propertyNames",
+    "unevaluatedItems", "unevaluatedProperties", "contentSchema",
+})
+SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
+SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
 
 
 @dataclass(frozen=True)
@@ -227,14 +234,11 @@ def subschemas(schema: Any, pointer: tuple[str | int, ...] = ()) -> Iterator[tup
             continue
         yield where, node
         for key, value in node.items():
-            if key in _DATA_KEYWORDS or key.startswith("x-"):
-                continue
-            if key in ("properties", "patternProperties", "$defs", "dependentSchemas"):
-                if isinstance(value, dict):
-                    stack.extend(((*where, key, name), sub) for name, sub in value.items())
-            elif isinstance(value, list):
+            if key in SCHEMA_MAPS and isinstance(value, dict):
+                stack.extend(((*where, key, name), sub) for name, sub in value.items())
+            elif key in SCHEMA_LISTS and isinstance(value, list):
                 stack.extend(((*where, key, index), sub) for index, sub in enumerate(value))
-            elif isinstance(value, dict):
+            elif key in ONE_SCHEMA:
                 stack.append(((*where, key), value))
 
 

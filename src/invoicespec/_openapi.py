@@ -27,7 +27,7 @@ from importlib.metadata import version
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from invoicespec._catalog import META_FOLDER, Catalog, Operation, shipped
+from invoicespec._catalog import META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, Catalog, Operation, shipped
 from invoicespec._errors import SchemaError
 from invoicespec._pointer import format_pointer, parse_pointer
 
@@ -61,13 +61,6 @@ COMPONENTS = "#/components/schemas/"
 _IGNORED_HEADERS = frozenset({"authorization", "content-type", "accept"})
 _BEARER = "^Bearer "
 
-# Where subschemas sit in a draft 2020-12 schema; every other keyword holds data.
-_ONE_SCHEMA = frozenset({
-    "additionalProperties", "items", "contains", "not", "if", "then", "else", "propertyNames",
-    "unevaluatedItems", "unevaluatedProperties", "contentSchema",
-})
-_SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
-_SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
 
 # -- the patterns of the lowerings ----------------------------------------------------------------------
 
@@ -368,11 +361,11 @@ def _map_schema(schema: Any, change: Callable[[dict], dict]) -> Any:
         return schema  # a boolean schema
     result: dict = {}
     for key, value in schema.items():
-        if key in _ONE_SCHEMA:
+        if key in ONE_SCHEMA:
             result[key] = _map_schema(value, change)
-        elif key in _SCHEMA_LISTS:
+        elif key in SCHEMA_LISTS:
             result[key] = [_map_schema(item, change) for item in value]
-        elif key in _SCHEMA_MAPS:
+        elif key in SCHEMA_MAPS:
             result[key] = {name: _map_schema(item, change) for name, item in value.items()}
         else:
             result[key] = value

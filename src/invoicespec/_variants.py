@@ -14,16 +14,14 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from invoicespec._catalog import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
+
 __all__ = ["Declared", "declared_fields"]
 
 #: id() of an anyOf/oneOf list -> for each variant, the fields it declares, each with the
 #: values its ``const``/``enum`` allows (None when the field takes any value of its type).
 Declared = Mapping[int, tuple[Mapping[str, Any], ...]]
 
-_CHILD_MAPS = ("properties", "patternProperties", "$defs", "dependentSchemas")
-_CHILD_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
-_CHILD_SCHEMAS = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames",
-                  "unevaluatedItems", "unevaluatedProperties")
 
 
 def declared_fields(root: Any, resolver: Any) -> dict[int, tuple[Mapping[str, Any], ...]]:
@@ -43,13 +41,13 @@ def declared_fields(root: Any, resolver: Any) -> dict[int, tuple[Mapping[str, An
             variants = schema.get(keyword)
             if isinstance(variants, list):
                 found[id(variants)] = tuple(_fields(variant, here) for variant in variants)
-        for keyword in _CHILD_MAPS:
+        for keyword in SCHEMA_MAPS:
             if isinstance(schema.get(keyword), dict):
                 stack.extend((child, here) for child in schema[keyword].values())
-        for keyword in _CHILD_LISTS:
+        for keyword in SCHEMA_LISTS:
             if isinstance(schema.get(keyword), list):
                 stack.extend((child, here) for child in schema[keyword])
-        stack.extend((schema[keyword], here) for keyword in _CHILD_SCHEMAS if keyword in schema)
+        stack.extend((schema[keyword], here) for keyword in ONE_SCHEMA if keyword in schema)
     return found
 
 
