@@ -99,9 +99,9 @@ class _Mutations:
             name = next(iter(payload))
             twin = name.upper() if name != name.upper() else name.lower()
             found.append(_Mutation((twin,), "x-headers", lambda _: payload[name]))
-            folded = {key.lower(): value for key, value in payload.items()}
+            # The headers as the schema sees them (lower-case names), and the way back to the payload's names.
+            folded, names, _ = self.validator._prepare(payload)
             self.walk([(self.inner.schema, self.inner._resolver)], frozenset(), folded, (), found, set(), False)
-            names = {key.lower(): key for key in payload}  # back to the names as the payload has them
             for mutation in found[1:]:
                 if mutation.target and mutation.target[0] in names:
                     mutation.target = (names[mutation.target[0]], *mutation.target[1:])
