@@ -23,6 +23,7 @@ from schwifty import IBAN
 
 from invoicespec import _rules
 from invoicespec._flatten import Node, Sub, choose, flatten
+from invoicespec._instance import copy_json
 from invoicespec._keywords import _canonical, compile_pattern
 from invoicespec._pointer import MISSING, parse_pointer, resolve
 
@@ -227,7 +228,7 @@ class _Builder:
             for pointer in equal:
                 present = [item for item in result if _get(item, pointer) not in (MISSING, None)]
                 for item in present[1:]:
-                    _set(item, pointer, json.loads(json.dumps(_get(present[0], pointer))))
+                    _set(item, pointer, copy_json(_get(present[0], pointer)))
             return result
 
         return draw_array()

@@ -18,7 +18,7 @@ import phonenumbers
 from invoicespec import _rules
 from invoicespec._flatten import Node, Sub, choose, flatten
 from invoicespec._generate import _example_numbers, _get, _set, _shift
-from invoicespec._instance import json_type
+from invoicespec._instance import copy_json, json_type
 from invoicespec._keywords import compile_pattern
 from invoicespec._pointer import MISSING, format_pointer, parse_pointer, resolve
 from invoicespec._validator import kind_of
@@ -39,7 +39,7 @@ class _Mutation:
         self.verify = verify
 
     def apply(self, payload: Any) -> tuple[Any, str, str]:
-        document = json.loads(json.dumps(payload)) if payload is not None else None
+        document = copy_json(payload)
         if not self.target:
             document = self.change(document)
         else:
@@ -256,7 +256,7 @@ class _Mutations:
                 and not keys.get("x-unique-by") and isinstance(_get(value[0], contiguous["field"]), int):
             def gap(_: Any, first=value[0], n=len(value), start=contiguous.get("start", 1),
                     field_pointer=contiguous["field"]) -> Any:
-                extra = json.loads(json.dumps(first))
+                extra = copy_json(first)
                 _set(extra, field_pointer, start + n + 1)
                 return extra
             found.append(_Mutation((*path, len(value)), "x-contiguous", gap, where=path))
