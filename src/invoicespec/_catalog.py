@@ -9,7 +9,8 @@ meta-schemas) and one folder per API, with one folder per operation holding an
 - a schema breaks the dialect (an unknown keyword, a bad ``x-`` argument, an
   unknown ``format``), or a manifest breaks the manifest schema;
 - a ``$ref`` leads outside the shipped schemas (nothing is ever retrieved);
-- a ``pattern`` does not compile with RE2, a region is unknown to phonenumbers,
+- a ``pattern`` does not compile with RE2 or uses a construct engines read
+  differently (``\\b``, ``[\\S]``), a region is unknown to phonenumbers,
   or a relational keyword names a field its object does not declare.
 """
 
@@ -30,6 +31,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import DRAFT202012
 
+from invoicespec._ecma import PatternError
 from invoicespec._keywords import compile_pattern
 from invoicespec._pointer import format_pointer, parse_pointer
 from invoicespec._yaml import YAMLError, load_trusted
@@ -269,6 +271,8 @@ def _check_semantics(document: dict, relative: str) -> None:
         for pattern in patterns:
             try:
                 compile_pattern(pattern)
+            except PatternError as error:
+                fail(where, f"pattern {pattern!r} is not portable: {error}")
             except Exception as error:  # re2.error derives from Exception only
                 reason = error.args[0] if error.args else error
                 if isinstance(reason, bytes):

@@ -6,7 +6,8 @@ vocabulary, a few standard keywords are replaced where the stock implementation
 is unsafe or reports the wrong place:
 
 - ``pattern``: RE2 (linear time, no catastrophic backtracking; ``$`` is the end of
-  the string and ``\\d`` is ASCII, as in ECMA-262) instead of Python's ``re``;
+  the string, and ``\\d``, ``\\w``, ``\\s`` and ``.`` mean what ECMA-262 says, see
+  ``_ecma.py``) instead of Python's ``re``;
 - ``required``, ``dependentRequired``, ``additionalProperties``: one error per
   field, at the field's own path, so the error points where the user must look;
 - ``uniqueItems``: hashing instead of the stock pairwise comparison (quadratic);
@@ -25,19 +26,25 @@ import re2
 from jsonschema import ValidationError
 
 from invoicespec import _rules
+from invoicespec._ecma import explicit
 from invoicespec._pointer import MISSING, parse_pointer, resolve
 
-__all__ = ["REQUEST_KEYWORDS", "RESPONSE_KEYWORDS", "compile_pattern"]
+__all__ = ["REQUEST_KEYWORDS", "RESPONSE_KEYWORDS", "VOCABULARY", "compile_pattern"]
 
 Errors = Iterator[ValidationError]
 
 
 @lru_cache(maxsize=None)
 def compile_pattern(pattern: str) -> Any:
-    """Compile an ECMA-262-style pattern with RE2 (patterns come from schemas, so the cache is bounded)."""
+    """Compile an ECMA-262 pattern with RE2 (patterns come from schemas, so the cache is bounded).
+
+    Shorthands are first spelled out as ECMA-262 defines them (``_ecma.explicit``),
+    which is also what the fast path's engine is given. Raises ``PatternError`` or
+    ``re2.error`` for a pattern that cannot be used.
+    """
     options = re2.Options()
     options.log_errors = False
-    return re2.compile(pattern, options)
+    return re2.compile(explicit(pattern), options)
 
 
 # -- standard keywords, reimplemented -------------------------------------------------------------
@@ -335,7 +342,8 @@ _STANDARD = {
     "uniqueItems": unique_items,
 }
 
-_VOCABULARY = {
+#: The vocabulary: keyword name -> function (the fast path wraps the same functions).
+VOCABULARY = {
     "x-required-any-of": required_any_of,
     "x-date-order": date_order,
     "x-phone": phone,
@@ -349,6 +357,6 @@ _VOCABULARY = {
 }
 
 #: Keywords for response parts: ``readOnly`` stays an annotation.
-RESPONSE_KEYWORDS = {**_STANDARD, **_VOCABULARY}
+RESPONSE_KEYWORDS = {**_STANDARD, **VOCABULARY}
 #: Keywords for request parts: ``readOnly`` properties are refused.
 REQUEST_KEYWORDS = {**RESPONSE_KEYWORDS, "readOnly": read_only}
