@@ -16,7 +16,7 @@ from jsonschema import FormatChecker
 
 from invoicespec import _rules
 
-__all__ = ["FORMATS", "FormatProblem", "format_checker"]
+__all__ = ["FORMATS", "FORMAT_SCHEMAS", "FormatProblem", "format_checker"]
 
 
 class FormatProblem(ValueError):
@@ -41,6 +41,39 @@ FORMATS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "email": (_rules.is_email, "an e-mail address such as name@example.com"),
     "uri": (_rules.is_uri, "an absolute http or https URL"),
     "uuid": (_rules.is_uuid, "a UUID such as 497f6eca-6276-4993-bfeb-53cbbbba6f08"),
+}
+
+
+# -- the same formats as schemas, for the fast path ----------------------------------------------
+#
+# jsonschema-rs has its own ideas of ``date-time`` (lower-case ``t``, leap seconds) and
+# ``email`` (quoted local parts, IP literals), and none of ``local-date-time``. The
+# fast path therefore gets each format as standard keywords that accept exactly what
+# the predicates above accept; a property test holds the two to each other.
+
+_YEAR = r"(?:[0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})"  # 0001-9999
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:[02468][48]|[2468]0|[13579][26])00)"
+_DATE = (
+    rf"(?:{_YEAR}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    rf"|02-(?:0[1-9]|1[0-9]|2[0-8]))|{_LEAP_YEAR}-02-29)"
+)
+_TIME = r"[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,9})?"
+_OFFSET = r"(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+
+#: format name -> standard keywords accepting exactly the strings the predicate accepts
+FORMAT_SCHEMAS: dict[str, dict[str, Any]] = {
+    "date": {"pattern": f"^{_DATE}$"},
+    "date-time": {"pattern": f"^{_DATE}{_TIME}{_OFFSET}$"},
+    "local-date-time": {"pattern": f"^{_DATE}{_TIME}$"},
+    "date-time-optional-offset": {"pattern": f"^{_DATE}{_TIME}{_OFFSET}?$"},
+    "email": {
+        "maxLength": 254,
+        "pattern": rf"^{_ATOM}(?:\.{_ATOM})*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{{0,61}}[A-Za-z0-9])?\.)+[A-Za-z]{{2,63}}$",
+        "allOf": [{"pattern": "^[^@]{1,64}@"}],
+    },
+    "uri": {"maxLength": 2048, "pattern": r"^[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$"},
+    "uuid": {"pattern": r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"},
 }
 
 

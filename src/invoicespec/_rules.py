@@ -180,7 +180,9 @@ def is_email(value: Any) -> bool:
     )
 
 
-_URI = re.compile(r"(?i)https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
+# The scheme's letters are spelled out: ``(?i)`` would also let the Kelvin sign and
+# the long s through (Unicode case folding), and the URL must be ASCII.
+_URI = re.compile(r"[Hh][Tt][Tt][Pp][Ss]?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
 
 
 def is_uri(value: Any) -> bool:
