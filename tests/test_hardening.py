@@ -144,6 +144,20 @@ def test_non_string_keys(getbill):
     assert "object keys must be strings" in errors[0].message
 
 
+def test_non_string_header_names_are_reported_not_raised():
+    validator = invoicespec.validator("riverty.create_receivable", "request.headers")
+    errors = validator.errors({1: "x", "Content-Type": "application/json"})
+    assert [(e.path, e.keyword) for e in errors] == [("", "json")]
+    assert validator.is_valid({1: "x"}) is False
+
+
+def test_a_lone_surrogate_meets_a_pattern_without_a_traceback():
+    validator = invoicespec.validator("riverty.create_receivable", "request.headers")
+    errors = validator.errors({"Authorization": "\ud800", "Content-Type": "application/json"})
+    assert [(e.path, e.keyword) for e in errors] == [("/Authorization", "pattern")]
+    assert "does not match the pattern" in errors[0].message
+
+
 def test_many_bad_values_are_reported_up_to_a_bound(getbill):
     errors = invoicespec.errors(OP, dict(getbill, metadata={"n": [float("nan")] * 10_000}))
     assert 1 < len(errors) <= 20

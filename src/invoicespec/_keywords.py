@@ -17,6 +17,7 @@ is unsafe or reports the wrong place:
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
@@ -29,7 +30,7 @@ from invoicespec import _rules
 from invoicespec._ecma import explicit
 from invoicespec._pointer import MISSING, parse_pointer, resolve
 
-__all__ = ["REQUEST_KEYWORDS", "RESPONSE_KEYWORDS", "VOCABULARY", "compile_pattern"]
+__all__ = ["REQUEST_KEYWORDS", "RESPONSE_KEYWORDS", "VOCABULARY", "compile_pattern", "pattern_search"]
 
 Errors = Iterator[ValidationError]
 
@@ -53,8 +54,23 @@ def compile_pattern(pattern: str) -> Any:
 def pattern(validator, regex: str, instance: Any, schema: dict) -> Errors:
     if not isinstance(instance, str):
         return
-    if compile_pattern(regex).search(instance) is None:
+    if pattern_search(compile_pattern(regex), instance) is None:
         yield ValidationError(f"{_rules.short(instance)} does not match the pattern {regex!r}")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def pattern_search(compiled: Any, text: str) -> Any:
+    """Search ``text``, reading each lone surrogate (JSON can carry one, UTF-8 cannot) as U+FFFD.
+
+    RE2 matches UTF-8; a lone surrogate then matches what any other non-space,
+    non-word character matches, as the single UTF-16 code unit it is in ECMA-262.
+    """
+    try:
+        return compiled.search(text)
+    except UnicodeEncodeError:
+        return compiled.search(_SURROGATE.sub("\ufffd", text))
 
 
 def required(validator, names: list[str], instance: Any, schema: dict) -> Errors:
@@ -86,7 +102,7 @@ def additional_properties(validator, extra_schema: Any, instance: Any, schema: d
     patterns = [compile_pattern(p) for p in schema.get("patternProperties", {})]
     extras = [
         name for name in instance
-        if name not in declared and not any(p.search(name) for p in patterns)
+        if name not in declared and not any(pattern_search(p, name) for p in patterns)
     ]
     if extra_schema is False:
         for name in extras:

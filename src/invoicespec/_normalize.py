@@ -14,7 +14,7 @@ from typing import Any
 
 from invoicespec import _rules
 from invoicespec._instance import copy_json
-from invoicespec._keywords import compile_pattern
+from invoicespec._keywords import compile_pattern, pattern_search
 
 __all__ = ["normalize"]
 
@@ -66,13 +66,13 @@ def _collect(validator, schema: Any, resolver, instance: Any, path: Path, out: l
             for pattern, subschema in patterns.items():
                 regex = compile_pattern(pattern)
                 for name, value in instance.items():
-                    if regex.search(name):
+                    if pattern_search(regex, name):
                         _collect(validator, subschema, resolver, value, (*path, name), out)
         extra = schema.get("additionalProperties")
         if isinstance(extra, dict):
             regexes = [compile_pattern(p) for p in patterns]
             for name, value in instance.items():
-                if name not in declared and not any(r.search(name) for r in regexes):
+                if name not in declared and not any(pattern_search(r, name) for r in regexes):
                     _collect(validator, extra, resolver, value, (*path, name), out)
         for trigger, subschema in schema.get("dependentSchemas", {}).items():
             if trigger in instance:
