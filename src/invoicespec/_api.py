@@ -81,6 +81,7 @@ def validator(operation: str, part: str = "request") -> Validator:
                 part=declared,
                 media_type=spec.media_type,
                 rebuild=(validator, (operation, declared)),
+                catalog=catalog,
             )
             _validators[(operation, declared)] = found
         _validators[key] = found

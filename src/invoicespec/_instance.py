@@ -27,22 +27,23 @@ MAX_INT_DIGITS = 3_900
 MAX_INT_BITS = 12_955  # 2**12_955 has 3,900 digits
 
 
-def check_json(instance: Any) -> list[Error]:
+def check_json(instance: Any, max_depth: int = MAX_DEPTH) -> list[Error]:
     """Errors for every value that is not JSON data, or a single error if nesting is too deep.
 
     JSON data here is what ``json.loads`` produces (``dict`` with ``str`` keys,
     ``list``, ``str``, ``int`` of up to about 3,900 digits, finite ``float``, ``bool``,
     ``None``), plus finite ``Decimal`` (``json.loads(..., parse_float=Decimal)``,
-    the exact way to read amounts).
+    the exact way to read amounts). ``max_depth`` lowers the nesting limit, for
+    checking a value that sits inside a payload.
     """
     errors: list[Error] = []
     stack: list[tuple[Any, tuple, int]] = [(instance, (), 0)]
     while stack:
         value, path, depth = stack.pop()
         if isinstance(value, dict | list):
-            if depth >= MAX_DEPTH:
+            if depth >= max_depth:
                 return [Error(format_pointer(path), "max-depth",
-                              f"nested too deep: at most {MAX_DEPTH} levels of objects and arrays are accepted")]
+                              f"nested too deep: at most {max_depth} levels of objects and arrays are accepted")]
             if isinstance(value, dict):
                 children = []
                 for key, item in value.items():

@@ -10,6 +10,7 @@ parameters), the JSON-data guard, the public error records and normalization.
 from __future__ import annotations
 
 import re
+import threading
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -17,6 +18,8 @@ from jsonschema import Draft202012Validator, validators
 from referencing import Registry
 
 from invoicespec import _normalize
+from invoicespec._catalog import Catalog
+from invoicespec._fast import FastPath, compile_fast
 from invoicespec._formats import format_checker
 from invoicespec._instance import check_json, copy_json
 from invoicespec._keywords import REQUEST_KEYWORDS, RESPONSE_KEYWORDS
@@ -62,7 +65,10 @@ class Validator:
     deeper than 100 levels are reported as errors.
     """
 
-    __slots__ = ("operation", "part", "media_type", "_kind", "_jsonschema", "_rebuild", "_declared")
+    __slots__ = (
+        "operation", "part", "media_type", "_kind", "_schema", "_registry", "_catalog", "_rebuild",
+        "_full", "_fast", "_lock",
+    )
 
     def __init__(
         self,
@@ -73,15 +79,46 @@ class Validator:
         part: str = "request",
         media_type: str = "application/json",
         rebuild: tuple[Any, tuple] | None = None,
+        catalog: Catalog | None = None,
     ) -> None:
-        cls = _REQUEST if part.startswith("request") else _RESPONSE
         self.operation = operation
         self.part = part
         self.media_type = media_type
         self._kind = kind_of(part)
-        self._jsonschema = cls(schema, registry=registry, format_checker=_FORMATS)
+        self._schema = schema
+        self._registry = registry
+        self._catalog = catalog
         self._rebuild = rebuild
-        self._declared = declared_fields(schema, self._jsonschema._resolver)
+        self._full: tuple[Any, dict] | None = None  # the jsonschema validator and the variants' fields
+        self._fast: FastPath | None = None
+        self._lock = threading.Lock()
+
+    def _full_path(self) -> tuple[Any, dict]:
+        """The jsonschema validator (exact error reports), compiled on first need."""
+        full = self._full
+        if full is None:
+            with self._lock:
+                full = self._full
+                if full is None:
+                    cls = _REQUEST if self.part.startswith("request") else _RESPONSE
+                    compiled = cls(self._schema, registry=self._registry, format_checker=_FORMATS)
+                    full = self._full = (compiled, declared_fields(self._schema, compiled._resolver))
+        return full
+
+    @property
+    def _jsonschema(self) -> Any:
+        """The jsonschema validator behind error reports (strategies and docs walk it)."""
+        return self._full_path()[0]
+
+    def _fast_path(self) -> FastPath | None:
+        """The jsonschema-rs validator (verdicts), compiled on first need; None without a catalog."""
+        fast = self._fast
+        if fast is None and self._catalog is not None:
+            with self._lock:
+                fast = self._fast
+                if fast is None:
+                    fast = self._fast = compile_fast(self._catalog, self._schema, self.part.startswith("request"))
+        return fast
 
     def __repr__(self) -> str:
         return f"<invoicespec.Validator {self.operation or '(ad hoc)'} {self.part}>"
@@ -94,30 +131,48 @@ class Validator:
     @property
     def schema(self) -> dict:
         """The part's schema document (a copy: changing it changes nothing)."""
-        return copy_json(self._jsonschema.schema)
+        return copy_json(self._schema)
 
     @property
     def examples(self) -> tuple[Any, ...]:
         """The examples the schema declares (copies), all of them valid."""
-        return tuple(copy_json(example) for example in self._jsonschema.schema.get("examples", ()))
+        return tuple(copy_json(example) for example in self._schema.get("examples", ()))
 
     def errors(self, instance: Any) -> list[Error]:
         """Every problem in ``instance``, in document order; an empty list when it is valid."""
+        if self._verdict(instance) is True:
+            return []
         problems = check_json(instance)
         if problems:
             return problems
         target, names, problems = self._prepare(instance)
-        found = [error for raw in self._jsonschema.iter_errors(target) for error in report(raw, self._declared)]
+        compiled, declared = self._full_path()
+        found = [error for raw in compiled.iter_errors(target) for error in report(raw, declared)]
         if names:  # errors name headers as the caller wrote them
             found = [self._restore(error, names) for error in found]
         return problems + found
 
     def is_valid(self, instance: Any) -> bool:
         """Whether ``instance`` has no problem at all (stops at the first one)."""
+        verdict = self._verdict(instance)
+        return self._full_is_valid(instance) if verdict is None else verdict
+
+    def _full_is_valid(self, instance: Any) -> bool:
+        """The full path's verdict (the reference the fast path is held to)."""
         if check_json(instance):
             return False
         target, _, problems = self._prepare(instance)
-        return not problems and self._jsonschema.is_valid(target)
+        return not problems and self._full_path()[0].is_valid(target)
+
+    def _verdict(self, instance: Any) -> bool | None:
+        """The fast path's verdict, or None when it cannot tell (then the full path decides)."""
+        fast = self._fast or self._fast_path()
+        if fast is None:
+            return None
+        if self._kind == "body":
+            return fast.verdict(instance)
+        target, _, problems = self._prepare(instance)
+        return False if problems else fast.verdict(target)
 
     def normalize(self, instance: Any) -> Any:
         """A new, normalized copy of a valid ``instance``.
@@ -130,7 +185,7 @@ class Validator:
         if problems:
             raise InvalidPayload(problems, operation=self.operation, part=self.part)
         target, names, _ = self._prepare(instance)
-        result = _normalize.normalize(self._jsonschema, target)
+        result = _normalize.normalize(self._full_path()[0], target)
         if names:
             result = {names.get(key, key): value for key, value in result.items()}
         return result
@@ -144,7 +199,7 @@ class Validator:
             names: dict[str, str] = {}
             problems = []
             for name, value in instance.items():
-                key = name.lower()
+                key = name.lower() if isinstance(name, str) else name  # check_json reports non-string keys
                 if key in folded:
                     problems.append(Error(
                         format_pointer([name]), "x-headers",
@@ -166,7 +221,7 @@ class Validator:
 
     def _typed_path(self, instance: dict) -> dict:
         """Path parameters arrive as text: read each as the type its schema declares, when it can be."""
-        declared = self._jsonschema.schema.get("properties", {})
+        declared = self._schema.get("properties", {})
         typed = dict(instance)
         for name, text in instance.items():
             wanted = declared.get(name, {}).get("type") if isinstance(declared.get(name), dict) else None
@@ -191,4 +246,4 @@ def compile_schema(schema: dict, part: str = "request") -> Validator:
 
     catalog = shipped()
     check_schema(catalog, schema)
-    return Validator(schema, catalog.registry, part=part)
+    return Validator(schema, catalog.registry, part=part, catalog=catalog)

@@ -1,0 +1,277 @@
+"""The fast path (jsonschema-rs) and the full path (jsonschema) give the same verdicts.
+
+``Validator._verdict`` is the fast path's answer (``None`` when it defers to the full
+path), ``Validator._full_is_valid`` the full path's. They are compared on valid
+payloads and single faults from the strategies, on valid payloads with one value
+replaced by something wild (including every known gap between the engines), on
+arbitrary JSON, and on the keyword suite; the fast path's rewrites of formats and
+``x-digits`` are compared with the rules they replace.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import jsonschema_rs
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import invoicespec
+from invoicespec import _keywords
+from invoicespec._fast import _digits, rewrite
+from invoicespec._formats import FORMAT_SCHEMAS, FORMATS
+from invoicespec._validator import compile_schema
+from invoicespec.strategies import faults, payloads
+
+from test_properties import json_values, shaped
+
+ALL_PARTS = [(op, part) for op in invoicespec.operations() for part in invoicespec.parts(op)]
+SUITE = sorted((Path(__file__).parent / "keywords").glob("*.json"))
+
+
+def agree(validator, instance):
+    """Assert both paths agree on ``instance``; return the verdict."""
+    full = validator._full_is_valid(instance)
+    fast = validator._verdict(instance)
+    assert fast in (full, None), f"fast path says {fast}, full path {full}: {instance!r:.300}"
+    assert validator.is_valid(instance) is full
+    assert (validator.errors(instance) == []) is full
+    return full
+
+
+# -- wild values: everything the engines might read differently -----------------------------------
+
+DEEP = [[[[[[[[[[["deep"]]]]]]]]]]]
+
+
+def _nested(depth):
+    value = "bottom"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+numbers = st.one_of(
+    st.integers(),
+    st.floats(),  # NaN and the infinities included
+    st.decimals(),  # Decimal NaN, sNaN and infinities included
+    st.sampled_from([10**4000, -(10**4000), 2**53 + 1, 10**15, 10**15 - 1, -0.0, 1e308, 5.0, Decimal("5.000")]),
+)
+odd_text = st.text(
+    alphabet=st.sampled_from(list("0123456789abcAZ-:+.TtZz@/ ")
+                             + ["\n", "\r", "\u00a0", "\u2028", "\ufeff", "\u0085", "\u0663", "\uff11", "\u017f", "\u212a"]),
+    max_size=30,
+)
+wild = st.one_of(
+    st.none(), st.booleans(), numbers, odd_text, st.text(max_size=20),
+    st.tuples(st.integers(), st.text(max_size=3)),
+    st.just(frozenset({1})), st.just(b"bytes"), st.just("\ud800"),
+    st.just({1: "non-string key"}), st.just(DEEP), st.just(_nested(60)), st.just(_nested(120)),
+    json_values,
+)
+
+
+def twist_text(text: str, how: int) -> str:
+    """A near miss of ``text``: one of the engines' known disagreements."""
+    return [
+        text + "\n",  # $ before a trailing newline
+        re.sub("[0-9]", "\u0663", text, count=1),  # \d and non-ASCII digits
+        re.sub(r"([+-][0-9]{2}):([0-9]{2})$", r"\1\2", text),  # an offset without its colon
+        text.replace(" ", "\u00a0"),  # \s and the no-break space
+        text + "\r",  # . and the carriage return
+        text.swapcase(),
+        text[:-1],
+        text.replace("T", "t", 1).replace("Z", "z"),
+        "\u00a0" * max(len(text), 1),
+    ][how]
+
+
+def twist_number(number, how: int):
+    return [
+        float("nan"), float("inf"), -float("inf"), Decimal("NaN"), Decimal(str(number)), float(number),
+        number + 0.5, -number, 10**4000, number * 10**12,
+    ][how]
+
+
+def _locations(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _locations(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _locations(item, (*path, index))
+
+
+def _replace(value, path, new):
+    if not path:
+        return new
+    head, rest = path[0], path[1:]
+    if isinstance(value, dict):
+        return {**value, head: _replace(value[head], rest, new)}
+    return [_replace(item, rest, new) if index == head else item for index, item in enumerate(value)]
+
+
+def _get(value, path):
+    for part in path:
+        value = value[part]
+    return value
+
+
+@st.composite
+def near_misses(draw, operation, part):
+    """A valid payload with one value replaced: by a twist of itself, or by something wild."""
+    payload = draw(payloads(operation, part))
+    path = draw(st.sampled_from(list(_locations(payload))))
+    old = _get(payload, path)
+    choice = draw(st.integers(0, 2))
+    if choice == 0 and isinstance(old, str):
+        new = twist_text(old, draw(st.integers(0, 8)))
+    elif choice == 0 and isinstance(old, int | float) and not isinstance(old, bool):
+        new = twist_number(old, draw(st.integers(0, 9)))
+    elif choice == 1 and isinstance(payload, dict) and path == ():
+        key = draw(st.text(max_size=8) | st.sampled_from(sorted(payload) or [""]))
+        return {**payload, key: draw(wild)}
+    else:
+        new = draw(wild)
+    return _replace(payload, path, new)
+
+
+# -- the properties -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("operation", "part"), ALL_PARTS)
+@given(data=st.data())
+def test_valid_payloads_and_faults_get_the_same_verdict(operation, part, data):
+    validator = invoicespec.validator(operation, part)
+    assert agree(validator, data.draw(payloads(operation, part))) is True
+    instance, _, _ = data.draw(faults(operation, part))
+    assert agree(validator, instance) is False
+
+
+@pytest.mark.parametrize(("operation", "part"), ALL_PARTS)
+@given(data=st.data())
+def test_near_misses_get_the_same_verdict(operation, part, data):
+    agree(invoicespec.validator(operation, part), data.draw(near_misses(operation, part)))
+
+
+@pytest.mark.parametrize(("operation", "part"), ALL_PARTS)
+@given(value=json_values | shaped | wild)
+def test_arbitrary_values_get_the_same_verdict(operation, part, value):
+    agree(invoicespec.validator(operation, part), value)
+
+
+@pytest.mark.parametrize("path", SUITE, ids=lambda p: p.stem)
+def test_keyword_suite_cases_get_the_same_verdict(path):
+    for case in json.loads(path.read_text(encoding="utf-8")):
+        validator = compile_schema(case["schema"], case.get("part", "request"))
+        for test in case["tests"]:
+            assert agree(validator, test["data"]) is test["valid"], (case["description"], test["description"])
+
+
+# -- the gaps the issue names, one by one ---------------------------------------------------------
+
+
+def test_the_known_gaps_are_closed(getbill):
+    validator = invoicespec.validator("getbill.create_debt")
+    assert agree(validator, getbill) is True
+    gaps = [
+        dict(getbill, phone="+33612345678\n"),  # $ before a trailing newline (E.164 pattern)
+        dict(getbill, phone="+\u0663\u0663612345678"),  # \d and non-ASCII digits
+        dict(getbill, country="F\u0663"),
+        dict(getbill, amount=math.nan),
+        dict(getbill, amount=math.inf),
+        dict(getbill, amount=-math.inf),
+        dict(getbill, metadata={"note": math.nan}),  # NaN where any value is allowed
+        dict(getbill, invoice_date="2024-01-31T09:30:00+0100"),  # an offset without a colon
+        dict(getbill, metadata={"deep": _nested(120)}),
+        dict(getbill, metadata={1: "a"}),
+        dict(getbill, metadata={"wide": 10**4000}),
+        dict(getbill, metadata={"tuple": (1, 2)}),
+    ]
+    for instance in gaps:
+        assert agree(validator, instance) is False, instance
+    assert validator._verdict(dict(getbill, metadata={"deep": _nested(120)})) is None  # left to the full path
+
+
+def test_ecma_whitespace_is_not_a_visible_character():
+    validator = invoicespec.validator("nitrobox.create_deposit_invoice")
+    payload = validator.examples[0]
+    assert agree(validator, payload) is True
+    for blank in ("\u00a0", "\u2003\ufeff", " \t"):
+        assert agree(validator, dict(payload, billingGroupIdent=blank)) is False
+    assert agree(validator, dict(payload, billingGroupIdent="\u0085")) is True  # not whitespace in ECMA-262
+
+
+def test_values_that_are_not_json_data_are_refused_by_both_paths(getbill):
+    validator = invoicespec.validator("getbill.create_debt")
+    for odd in ({1, 2}, b"x", object(), Decimal("NaN")):
+        instance = dict(getbill, metadata={"odd": odd})
+        assert validator._verdict(instance) in (None, False)
+        assert agree(validator, instance) is False
+    for odd in ({1, 2}, b"x", object()):  # where jsonschema-rs must read them: it cannot, and defers
+        assert validator._verdict(dict(getbill, currency=odd)) is None
+        assert agree(validator, dict(getbill, currency=odd)) is False
+    assert agree(validator, dict(getbill, firstname="\ud800")) is True  # JSON can carry a lone surrogate
+
+
+# -- rewrites held to the rules they replace ------------------------------------------------------
+
+_FORMAT_VALIDATORS = {name: jsonschema_rs.validator_for({"type": "string", **schema})
+                      for name, schema in FORMAT_SCHEMAS.items()}
+format_like = st.one_of(
+    odd_text,
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,10})?([Zz]|[+-][0-9]{2}:?[0-9]{2})?)?",
+                  fullmatch=True),
+    st.from_regex(r"[a-zA-Z0-9.!#%+\"-]{0,70}@[a-zA-Z0-9.\[\]-]{0,20}\.[a-z]{1,3}", fullmatch=True),
+    st.from_regex(r"(https?|HTTP|ftp|http\u017f)://[a-z0-9.:-]{0,20}([/?#][ -~]{0,10})?", fullmatch=True),
+    st.uuids().map(str), st.uuids().map(lambda u: str(u).upper()[:35]),
+    st.dates().map(str), st.datetimes().map(lambda d: d.isoformat() + "Z"),
+)
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+@given(text=format_like)
+@settings(max_examples=300)
+def test_format_schemas_accept_exactly_what_the_rules_accept(name, text):
+    predicate, _ = FORMATS[name]
+    assert _FORMAT_VALIDATORS[name].is_valid(text) is bool(predicate(text))
+
+
+@given(
+    integral=st.integers(1, 20), fractional=st.integers(0, 6),
+    value=st.one_of(
+        st.integers(min_value=-(10**25), max_value=10**25), st.floats(allow_nan=False), st.decimals(allow_nan=False),
+        st.from_regex(r"-?0{0,3}[0-9]{0,22}(\.[0-9]{0,8}0{0,3})?", fullmatch=True), st.booleans(), st.none(),
+    ),
+)
+@settings(max_examples=500)
+def test_digit_limits_rewrite_matches_the_rule(integral, fractional, value):
+    limits = {"integer": integral, "fraction": fractional}
+    compiled = jsonschema_rs.validator_for(_digits(limits), keywords=_keywords_for_digits())
+    expected = not list(_keywords.digits(None, limits, value, {}))
+    assert compiled.is_valid(value) is expected
+
+
+def _keywords_for_digits():
+    from invoicespec._fast import KEYWORDS
+
+    return {"x-digits": KEYWORDS["x-digits"]}
+
+
+def test_read_only_fields_are_refused_in_requests_only():
+    schema = {"type": "object", "properties": {"status": {"type": "string", "readOnly": True}}}
+    assert rewrite(schema, request=True)["properties"]["status"] is False
+    assert rewrite(schema, request=False)["properties"]["status"] == {"type": "string"}
+
+
+def test_rewrite_does_not_change_the_schema():
+    validator = invoicespec.validator("getbill.create_debt")
+    before = validator.schema
+    rewrite(validator._schema, request=True)
+    assert validator.schema == before
