@@ -5,8 +5,9 @@ compiled from the same schema documents, rewritten so that the compiled engine
 means exactly what the jsonschema path means:
 
 - the vocabulary's relational and library-backed keywords (``x-date-order``,
-  ``x-phone``, ``x-iban``, ``x-unique-by`` ...) stay Python keywords that call the
-  very functions of ``_keywords`` (and so the same rules, with the same caches);
+  ``x-phone``, ``x-iban``, ``x-unique-by`` ...) stay Python keywords: most wrap
+  the very functions of ``_keywords``; the hottest three call the same rules of
+  ``_rules`` (same caches) with their arguments read once, and build no message;
 - what standard keywords can say is said with them and runs compiled: each
   ``format`` becomes the pattern that accepts exactly what its rule accepts
   (``_formats.FORMAT_SCHEMAS``), ``x-required-any-of`` an ``anyOf`` of
@@ -14,10 +15,11 @@ means exactly what the jsonschema path means:
   (floats fall through to the rule), ``readOnly`` in requests a ``false`` schema;
 - every pattern is spelled with ECMA-262's explicit classes (``_ecma``), as the
   RE2 path spells it;
-- the guards of ``check_json`` are placed where the compiled engine would miss
-  them: tuples where arrays are allowed, integers too wide for JSON where numbers
-  are unbounded, non-string keys where objects allow undeclared members, and a
-  full data check wherever a schema leaves a value open.
+- ``check_json``'s rules are stated where the compiled engine would miss them:
+  its number range where numbers are unbounded (as standard bounds), no tuple
+  where arrays are allowed, and a data check on every value the schema leaves
+  open (an untyped field, undeclared members, undescribed items), placed by
+  looking at each location as a whole (:func:`place_guards`).
 
 A verdict is ``True``, ``False`` or ``None``: ``None`` when only the full path can
 tell (a value jsonschema-rs cannot read, such as a ``set`` or a lone surrogate, or
@@ -32,11 +34,13 @@ from typing import Any
 
 import jsonschema_rs
 
-from invoicespec import _keywords
-from invoicespec._catalog import BASE_URI, META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, Catalog
+from invoicespec import _keywords, _rules
+from invoicespec._catalog import BASE_URI, META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, Catalog, subschemas
 from invoicespec._ecma import explicit
+from invoicespec._flatten import Sub, applied, choose, flatten
 from invoicespec._formats import FORMAT_SCHEMAS
-from invoicespec._instance import MAX_DEPTH, MAX_INT_BITS, check_json
+from invoicespec._instance import MAX_DEPTH, WIDEST, check_json
+from invoicespec._pointer import MISSING, parse_pointer, resolve
 
 __all__ = ["FastPath", "compile_fast", "rewrite"]
 
@@ -47,8 +51,9 @@ _VALUE_MAPS = frozenset({"properties", "patternProperties", "$defs"})
 _VALUE_ONE = frozenset({"items", "additionalProperties", "contains", "unevaluatedItems", "unevaluatedProperties"})
 # An open value deeper than this is left to the full path, which knows the payload's whole depth.
 _OPEN_DEPTH = MAX_DEPTH // 2
-# Bounds below this magnitude keep integers far from JSON's width limit.
+# Bounds below this magnitude keep numbers far from check_json's range limit.
 _SMALL = 10**300
+_MAX_SCHEMA_DEPTH = 50  # deeper than any payload the schemas describe: treated as open
 _NATIVE_DIGITS = 15  # 10**15 is exact as a double, whatever jsonschema-rs stores bounds as
 
 _state = threading.local()
@@ -75,25 +80,69 @@ def _rule(check: Any, name: str) -> type:
     return Rule
 
 
-class _Array:
-    """Where arrays are allowed: jsonschema-rs takes a tuple for an array (JSON data has none), and
-    items no schema describes must still be JSON data."""
+def _at(instance: dict, parts: tuple[str, ...]) -> Any:
+    """``_pointer.resolve``'s value, with the one-field pointer (nearly all of them) looked up directly."""
+    if len(parts) == 1:
+        return instance.get(parts[0], MISSING)
+    return resolve(instance, parts)[0]
 
-    __slots__ = ("open",)
 
-    def __init__(self, parent_schema: dict, value: dict, schema_path: list) -> None:
-        self.open = value["openItems"]
+class _DateOrder:
+    """``x-date-order`` for verdicts: the rule (``compare_temporal``) with the pointers read once."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, parent_schema: dict, value: list[dict], schema_path: list) -> None:
+        self.pairs = [
+            (parse_pointer(pair["earlier"]), parse_pointer(pair["later"]), pair.get("relation", "<=") == "<")
+            for pair in value
+        ]
 
     def validate(self, instance: Any) -> None:
-        if isinstance(instance, tuple):
-            raise ValueError("a tuple is not JSON data")
-        if self.open and isinstance(instance, list):
-            for item in instance:
-                _check_open(item)
+        if not isinstance(instance, dict):
+            return
+        for earlier, later, strict in self.pairs:
+            first = _at(instance, earlier)
+            if first is MISSING:
+                continue
+            second = _at(instance, later)
+            if second is MISSING:
+                continue
+            order = _rules.compare_temporal(first, second)
+            if order is not None and (order > 0 or (order == 0 and strict)):
+                raise ValueError("dates out of order")
 
 
-class _NarrowInteger:
-    """Where numbers are unbounded: integers wider than JSON allows."""
+class _Phone:
+    """``x-phone`` for verdicts: the rule (``check_phone``, cached) without building a message."""
+
+    __slots__ = ("region",)
+
+    def __init__(self, parent_schema: dict, value: dict, schema_path: list) -> None:
+        self.region = value.get("defaultRegion")
+
+    def validate(self, instance: Any) -> None:
+        result = _rules.check_phone(instance, self.region)
+        if result is not None and result.problem is not None:
+            raise ValueError(result.problem)
+
+
+class _Iban:
+    """``x-iban`` for verdicts: the rule (``check_iban``, cached) without building a message."""
+
+    __slots__ = ("enabled",)
+
+    def __init__(self, parent_schema: dict, value: bool, schema_path: list) -> None:
+        self.enabled = value
+
+    def validate(self, instance: Any) -> None:
+        result = _rules.check_iban(instance) if self.enabled else None
+        if result is not None and result.problem is not None:
+            raise ValueError(result.problem)
+
+
+class _NoTuple:
+    """Where arrays are allowed: jsonschema-rs takes a tuple for an array; JSON data has none."""
 
     __slots__ = ()
 
@@ -101,8 +150,22 @@ class _NarrowInteger:
         pass
 
     def validate(self, instance: Any) -> None:
-        if isinstance(instance, int) and instance.bit_length() > MAX_INT_BITS:
-            raise ValueError("too wide for a JSON integer")
+        if isinstance(instance, tuple):
+            raise ValueError("a tuple is not JSON data")
+
+
+class _OpenItems:
+    """On arrays whose items no schema describes: the items must still be JSON data."""
+
+    __slots__ = ()
+
+    def __init__(self, parent_schema: dict, value: Any, schema_path: list) -> None:
+        pass
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, list | tuple):
+            for item in instance:
+                _check_open(item)
 
 
 def _check_open(value: Any) -> None:
@@ -127,33 +190,14 @@ class _OpenValue:
         _check_open(instance)
 
 
-class _OpenMembers:
-    """On objects that allow undeclared members: those members must still be JSON data (and every
-    key a string: jsonschema-rs only reads the keys it is asked about)."""
-
-    __slots__ = ("declared", "patterns")
-
-    def __init__(self, parent_schema: dict, value: dict, schema_path: list) -> None:
-        self.declared = frozenset(value["declared"])
-        self.patterns = [_keywords.compile_pattern(pattern) for pattern in value["patterns"]]
-
-    def validate(self, instance: Any) -> None:
-        if not isinstance(instance, dict):
-            return
-        for name, member in instance.items():
-            if not isinstance(name, str):
-                raise ValueError("object keys must be strings")
-            if name in self.declared or any(_keywords.pattern_search(p, name) for p in self.patterns):
-                continue
-            _check_open(member)
-
-
 KEYWORDS: dict[str, type] = {
     **{name: _rule(check, f"Rule[{name}]") for name, check in _keywords.VOCABULARY.items()},
-    "x-fast-array": _Array,
-    "x-fast-integer": _NarrowInteger,
+    "x-date-order": _DateOrder,
+    "x-phone": _Phone,
+    "x-iban": _Iban,
+    "x-fast-array": _NoTuple,
+    "x-fast-open-items": _OpenItems,
     "x-fast-open": _OpenValue,
-    "x-fast-members": _OpenMembers,
 }
 
 
@@ -162,26 +206,6 @@ KEYWORDS: dict[str, type] = {
 
 def _scalar(value: Any) -> bool:
     return not isinstance(value, dict | list)
-
-
-def _typed(node: Any) -> bool:
-    """Whether ``node`` by itself restricts the types of its value (so it holds no open value)."""
-    if node is False:
-        return True
-    if not isinstance(node, dict):
-        return False
-    if "type" in node or "$ref" in node:
-        return True
-    if "const" in node and _scalar(node["const"]):
-        return True
-    if isinstance(node.get("enum"), list) and all(_scalar(value) for value in node["enum"]):
-        return True
-    if any(_typed(branch) for branch in node.get("allOf", ())):
-        return True
-    return any(
-        isinstance(node.get(keyword), list) and node[keyword] and all(_typed(b) for b in node[keyword])
-        for keyword in ("anyOf", "oneOf")
-    )
 
 
 def _bounded(node: dict) -> bool:
@@ -210,15 +234,14 @@ def _digits(limits: dict) -> dict:
     return {"anyOf": branches}
 
 
-def rewrite(node: Any, request: bool, value: bool = True) -> Any:
+def rewrite(node: Any, request: bool, guards: dict[int, dict[str, Any]]) -> Any:
     """``node`` as the fast path compiles it (a new object; ``node`` is not changed).
 
-    ``request`` selects request semantics (``readOnly`` refused); ``value`` says
-    whether ``node`` describes a value of its own rather than adding rules to its
-    parent's value (an ``allOf`` branch, an ``if``).
+    ``request`` selects request semantics (``readOnly`` refused); ``guards`` maps
+    the ids of subschemas to the open-value guards they carry (:func:`place_guards`).
     """
     if not isinstance(node, dict):
-        return {"x-fast-open": True} if node is True and value else node
+        return node
     if request and node.get("readOnly") is True:
         return False
     out: dict[str, Any] = {}
@@ -226,11 +249,11 @@ def rewrite(node: Any, request: bool, value: bool = True) -> Any:
     for key, item in node.items():
         if key in SCHEMA_MAPS and isinstance(item, dict):
             names = {name: (explicit(name) if key == "patternProperties" else name) for name in item}
-            out[key] = {names[name]: rewrite(sub, request, key in _VALUE_MAPS) for name, sub in item.items()}
+            out[key] = {names[name]: rewrite(sub, request, guards) for name, sub in item.items()}
         elif key in SCHEMA_LISTS and isinstance(item, list):
-            out[key] = [rewrite(sub, request, key == "prefixItems") for sub in item]
+            out[key] = [rewrite(sub, request, guards) for sub in item]
         elif key in ONE_SCHEMA:
-            out[key] = rewrite(item, request, key in _VALUE_ONE)
+            out[key] = rewrite(item, request, guards)
         elif key == "$schema":
             out[key] = STANDARD_DIALECT
         elif key == "pattern":
@@ -248,19 +271,102 @@ def rewrite(node: Any, request: bool, value: bool = True) -> Any:
     types = node.get("type", ())
     types = (types,) if isinstance(types, str) else types
     if "array" in types:
-        out["x-fast-array"] = {"openItems": "items" not in node}
+        out["x-fast-array"] = True
     if ("integer" in types or "number" in types) and not _bounded(node):
-        out["x-fast-integer"] = True
-    if "object" in types and "additionalProperties" not in node and "unevaluatedProperties" not in node:
-        out["x-fast-members"] = {
-            "declared": sorted(node.get("properties", {})),
-            "patterns": [explicit(pattern) for pattern in node.get("patternProperties", {})],
-        }
-    if value and not _typed(node):
-        out["x-fast-open"] = True
+        extra.append({"exclusiveMaximum": WIDEST, "exclusiveMinimum": -WIDEST})  # check_json's range
+    for keyword, guard in guards.get(id(node), {}).items():
+        if keyword == "x-fast-members":  # undeclared members: JSON data, whatever else they may be
+            out.setdefault("additionalProperties", {"x-fast-open": True})
+        else:
+            out[keyword] = guard
     if extra:
         out["allOf"] = [*out.get("allOf", ()), *extra]
     return out
+
+
+# -- where values are left open -------------------------------------------------------------------
+
+# Keywords under which a failing guard could turn a rejection into an acceptance.
+_NEGATING = frozenset({"not", "if", "oneOf", "contains", "propertyNames"})
+
+
+class NoPlace(Exception):
+    """An open value has no subschema where a guard can go safely: the part has no fast path."""
+
+
+def _negated(roots: list[Sub]) -> set[int]:
+    """The ids of subschemas reachable under a negating keyword (there a guard could flip a verdict)."""
+    negated: set[int] = set()
+    seen: set[tuple[int, bool]] = set()
+    stack: list[tuple[Any, Any, bool]] = [(schema, resolver, False) for schema, resolver in roots]
+    while stack:
+        schema, resolver, negative = stack.pop()
+        if not isinstance(schema, dict) or (id(schema), negative) in seen:
+            continue
+        seen.add((id(schema), negative))
+        if negative:
+            negated.add(id(schema))
+        if isinstance(schema.get("$ref"), str):
+            resolved = resolver.lookup(schema["$ref"])
+            stack.append((resolved.contents, resolved.resolver, negative))
+        for key, item in schema.items():
+            below = negative or key in _NEGATING
+            if key in SCHEMA_MAPS and key != "$defs" and isinstance(item, dict):
+                stack.extend((sub, resolver, below) for sub in item.values())
+            elif key in SCHEMA_LISTS and isinstance(item, list):
+                stack.extend((sub, resolver, below) for sub in item)
+            elif key in ONE_SCHEMA:
+                stack.append((item, resolver, below))
+    return negated
+
+
+def place_guards(roots: list[Sub], negated: set[int], guards: dict[int, dict[str, Any]]) -> None:
+    """Add to ``guards`` (id of a subschema -> guard keywords) what the open values below ``roots`` need.
+
+    Each location is looked at as a whole: ``$ref``s and ``allOf``s merged by
+    ``_flatten``, every alternative of every variant, so that a field declared
+    untyped in one place and typed in another is not open. An open value gets its
+    guard in a subschema applied wherever that value is (and never under a
+    negating keyword); raises :class:`NoPlace` when there is none.
+    """
+    stack: list[tuple[list[Sub], frozenset[int], int]] = [(roots, frozenset(), 0)]
+    while stack:
+        subs, consumed, depth = stack.pop()
+        if depth > _MAX_SCHEMA_DEPTH:
+            raise NoPlace("the schema nests deeper than any payload it describes")
+        node = flatten(subs, consumed)
+        if node.choices:
+            choice = node.choices[0]
+            for index in range(len(choice.alternatives)):
+                stack.append((*choose(subs, consumed, choice, index), depth))
+            continue
+        schemas = [schema for schema, _ in applied(subs) if isinstance(schema, dict)]
+        anchor = next((schema for schema in schemas if id(schema) not in negated), None)
+        types = node.types
+        if types is None:
+            if node.enum is None or not all(_scalar(value) for value in node.enum):
+                _add(guards, anchor, "x-fast-open", True)
+            continue
+        if "object" in types:
+            if any("patternProperties" in schema for schema in schemas):
+                raise NoPlace("patternProperties are not followed here")
+            if node.additional is None:
+                _add(guards, anchor, "x-fast-members", True)
+            if isinstance(node.additional, list):
+                stack.append((node.additional, frozenset(), depth + 1))
+            names = node.properties if node.allowed is None else [n for n in node.properties if n in node.allowed]
+            stack.extend((node.properties[name], frozenset(), depth + 1) for name in names)
+        if "array" in types:
+            if node.items:
+                stack.append((node.items, frozenset(), depth + 1))
+            else:
+                _add(guards, anchor, "x-fast-open-items", True)
+
+
+def _add(guards: dict[int, dict[str, Any]], anchor: dict | None, keyword: str, value: Any) -> None:
+    if anchor is None:
+        raise NoPlace(f"no subschema can carry {keyword}")
+    guards.setdefault(id(anchor), {})[keyword] = value
 
 
 # -- compiling ------------------------------------------------------------------------------------
@@ -286,37 +392,87 @@ class FastPath:
         return False
 
 
-_lock = threading.Lock()
-_registries: dict[tuple[int, bool], tuple[Catalog, dict[str, Any], Any]] = {}
+class _Plan:
+    """The shipped parts' guards, and their documents rewritten per flavour into jsonschema-rs registries."""
 
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        roots = {
+            spec.schema_uri: (catalog.documents[spec.schema_uri], catalog.registry.resolver(base_uri=spec.schema_uri))
+            for operation in catalog.operations.values() for spec in operation.parts.values()
+        }
+        self.negated = _negated(list(roots.values()))
+        self.guards: dict[int, dict[str, Any]] = {}
+        self.unplaced: set[str] = set()
+        for uri, root in roots.items():
+            try:
+                place_guards([root], self.negated, self.guards)
+            except NoPlace:
+                self.unplaced.add(uri)
+        self.own_ids = {id(node) for document in catalog.documents.values() for _, node in subschemas(document)}
+        self._registries: dict[bool, tuple[dict[str, Any], Any]] = {}
 
-def _registry(catalog: Catalog, request: bool) -> tuple[dict[str, Any], Any]:
-    """The catalog's documents rewritten for one flavour, and a jsonschema-rs registry of them (cached)."""
-    key = (id(catalog), request)
-    with _lock:
-        found = _registries.get(key)
-        if found is None or found[0] is not catalog:
+    def registry(self, request: bool) -> tuple[dict[str, Any], Any]:
+        found = self._registries.get(request)
+        if found is None:
             documents = {
-                uri: rewrite(document, request)
-                for uri, document in catalog.documents.items()
+                uri: rewrite(document, request, self.guards)
+                for uri, document in self.catalog.documents.items()
                 if not uri.startswith(BASE_URI + META_FOLDER)
             }
-            found = (catalog, documents, jsonschema_rs.Registry(list(documents.items())))
-            _registries[key] = found
-    return found[1], found[2]
+            found = self._registries[request] = (documents, jsonschema_rs.Registry(list(documents.items())))
+        return found
+
+    def guards_for(self, schema: dict, uri: str) -> dict[int, dict[str, Any]] | None:
+        """Guards for a schema outside the catalog, or None when they would have to change shipped documents."""
+        root = (schema, self.catalog.registry.resolver(base_uri=uri))
+        negated = _negated([root])
+        if negated & set(self.guards):
+            return None  # a shipped guard under a negating keyword of this schema could flip its verdict
+        guards: dict[int, dict[str, Any]] = {}
+        try:
+            place_guards([root], negated | self.negated, guards)
+        except NoPlace:
+            return None
+        for key, placed in guards.items():
+            if key in self.own_ids and self.guards.get(key) != placed:
+                return None
+        return guards
 
 
-def compile_fast(catalog: Catalog, schema: dict, request: bool) -> FastPath:
-    """Compile ``schema`` (a part of ``catalog``, or a schema that may ``$ref`` it) for the fast path."""
-    documents, registry = _registry(catalog, request)
+_lock = threading.Lock()
+_plans: dict[int, _Plan] = {}
+
+
+def _plan(catalog: Catalog) -> _Plan:
+    with _lock:
+        plan = _plans.get(id(catalog))
+        if plan is None or plan.catalog is not catalog:
+            plan = _plans[id(catalog)] = _Plan(catalog)
+        return plan
+
+
+def compile_fast(catalog: Catalog, schema: dict, request: bool) -> FastPath | None:
+    """Compile ``schema`` (a part of ``catalog``, or a schema that may ``$ref`` it) for the fast path.
+
+    None when the schema has an open value no guard can be placed for (the full path then decides alone).
+    """
+    plan = _plan(catalog)
     uri = schema.get("$id", BASE_URI) if isinstance(schema, dict) else BASE_URI
-    rewritten = documents.get(uri) if catalog.documents.get(uri) is schema else None
+    if catalog.documents.get(uri) is schema:
+        if uri in plan.unplaced:
+            return None
+        with _lock:
+            documents, registry = plan.registry(request)
+        rewritten = documents[uri]
+    else:
+        guards = plan.guards_for(schema, uri) if isinstance(schema, dict) else {}
+        if guards is None:
+            return None
+        with _lock:
+            _, registry = plan.registry(request)
+        rewritten = rewrite(schema, request, guards)
     compiled = jsonschema_rs.validator_for(
-        rewritten if rewritten is not None else rewrite(schema, request),
-        registry=registry,
-        keywords=KEYWORDS,
-        base_uri=uri,
-        offline=True,
-        validate_formats=False,
+        rewritten, registry=registry, keywords=KEYWORDS, base_uri=uri, offline=True, validate_formats=False,
     )
     return FastPath(compiled)

@@ -16,7 +16,7 @@ from invoicespec._pointer import format_pointer
 from invoicespec._rules import short
 from invoicespec._errors import Error
 
-__all__ = ["MAX_DEPTH", "check_json", "copy_json", "json_type"]
+__all__ = ["MAX_DEPTH", "WIDEST", "check_json", "copy_json", "json_type"]
 
 #: The deepest nesting a payload may have (real invoices stay under 10).
 MAX_DEPTH = 100
@@ -25,6 +25,8 @@ MAX_REPORTED = 20
 #: int-to-text limit is 4,300 digits), and neither can most JSON parsers read them.
 MAX_INT_DIGITS = 3_900
 MAX_INT_BITS = 12_955  # 2**12_955 has 3,900 digits
+#: The smallest magnitude refused, for integers and Decimals alike (a bound standard keywords can state).
+WIDEST = 2**MAX_INT_BITS
 
 
 def check_json(instance: Any, max_depth: int = MAX_DEPTH) -> list[Error]:
@@ -32,7 +34,7 @@ def check_json(instance: Any, max_depth: int = MAX_DEPTH) -> list[Error]:
 
     JSON data here is what ``json.loads`` produces (``dict`` with ``str`` keys,
     ``list``, ``str``, ``int`` of up to about 3,900 digits, finite ``float``, ``bool``,
-    ``None``), plus finite ``Decimal`` (``json.loads(..., parse_float=Decimal)``,
+    ``None``), plus finite ``Decimal`` of the same range (``json.loads(..., parse_float=Decimal)``,
     the exact way to read amounts). ``max_depth`` lowers the nesting limit, for
     checking a value that sits inside a payload.
     """
@@ -67,6 +69,10 @@ def check_json(instance: Any, max_depth: int = MAX_DEPTH) -> list[Error]:
             if not value.is_finite():
                 errors.append(Error(format_pointer(path), "json",
                                     f"{value} is not a JSON number: only finite numbers are allowed"))
+            elif value.copy_abs() >= WIDEST:  # copy_abs: exact, whatever the context precision
+                errors.append(Error(format_pointer(path), "json",
+                                    f"{short(value)} is out of range: JSON numbers here are limited to about "
+                                    f"{MAX_INT_DIGITS:,} integral digits"))
         elif not (value is None or isinstance(value, str | int | bool)):
             errors.append(Error(format_pointer(path), "json",
                                 f"{short(value)} is not a JSON value (expected an object, array, string, "

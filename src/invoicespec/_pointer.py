@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["MISSING", "format_pointer", "parse_pointer", "resolve"]
@@ -19,6 +20,7 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
+@lru_cache(maxsize=4096)  # pointers come from schemas; the bound keeps odd callers harmless
 def parse_pointer(pointer: str) -> tuple[str, ...]:
     """Split ``/a/b~1c`` into ``("a", "b/c")``; ``""`` is the empty tuple."""
     if not pointer:

@@ -47,6 +47,7 @@ _REQUEST = validators.extend(Draft202012Validator, REQUEST_KEYWORDS, type_checke
 _RESPONSE = validators.extend(Draft202012Validator, RESPONSE_KEYWORDS, type_checker=_TYPES)
 
 Kind = Literal["body", "headers", "path"]
+_NO_FAST_PATH: Any = object()  # compiled, and there is none
 _INTEGER_TEXT = re.compile(r"-?[0-9]{1,3000}")  # well below Python's int-from-text limit
 _NUMBER_TEXT = re.compile(r"-?[0-9]{1,300}(\.[0-9]{1,300})?")
 
@@ -117,8 +118,9 @@ class Validator:
             with self._lock:
                 fast = self._fast
                 if fast is None:
-                    fast = self._fast = compile_fast(self._catalog, self._schema, self.part.startswith("request"))
-        return fast
+                    request = self.part.startswith("request")
+                    fast = self._fast = compile_fast(self._catalog, self._schema, request) or _NO_FAST_PATH
+        return None if fast is _NO_FAST_PATH else fast
 
     def __repr__(self) -> str:
         return f"<invoicespec.Validator {self.operation or '(ad hoc)'} {self.part}>"
@@ -166,7 +168,7 @@ class Validator:
 
     def _verdict(self, instance: Any) -> bool | None:
         """The fast path's verdict, or None when it cannot tell (then the full path decides)."""
-        fast = self._fast or self._fast_path()
+        fast = self._fast_path()
         if fast is None:
             return None
         if self._kind == "body":
