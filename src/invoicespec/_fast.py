@@ -16,7 +16,8 @@ means exactly what the jsonschema path means:
 - every pattern is spelled with ECMA-262's explicit classes (``_ecma``), as the
   RE2 path spells it;
 - ``check_json``'s rules are stated where the compiled engine would miss them:
-  its number range where numbers are unbounded (as standard bounds), no tuple
+  its number range where numbers are unbounded (64-bit bounds, with a Python
+  keyword behind them for the rare wider number), no tuple
   where arrays are allowed, and a data check on every value the schema leaves
   open (an untyped field, undeclared members, undescribed items), placed by
   looking at each location as a whole (:func:`place_guards`).
@@ -30,6 +31,7 @@ an open value nested deep enough that the payload's depth limit might apply).
 from __future__ import annotations
 
 import threading
+from decimal import Decimal
 from typing import Any
 
 import jsonschema_rs
@@ -39,10 +41,10 @@ from invoicespec._catalog import BASE_URI, META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS
 from invoicespec._ecma import explicit
 from invoicespec._flatten import Sub, applied, choose, flatten
 from invoicespec._formats import FORMAT_SCHEMAS
-from invoicespec._instance import MAX_DEPTH, WIDEST, check_json
-from invoicespec._pointer import MISSING, parse_pointer, resolve
+from invoicespec._instance import MAX_DEPTH, MAX_INT_BITS, WIDEST, check_json
+from invoicespec._pointer import MISSING, format_pointer, parse_pointer, resolve
 
-__all__ = ["FastPath", "compile_fast", "rewrite"]
+__all__ = ["FastPath", "Pruner", "compile_fast", "enable_pruning", "rewrite"]
 
 STANDARD_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$comment", "deprecated", "writeOnly"})
@@ -54,6 +56,14 @@ _OPEN_DEPTH = MAX_DEPTH // 2
 # Bounds below this magnitude keep numbers far from check_json's range limit.
 _SMALL = 10**300
 _MAX_SCHEMA_DEPTH = 50  # deeper than any payload the schemas describe: treated as open
+_INT64 = 2**63 - 1
+_RANGE = {"anyOf": [{"maximum": _INT64, "minimum": -_INT64}, {"x-fast-range": True}]}
+# An open value: scalars of the usual range pass natively, anything else meets check_json.
+_OPEN = {"anyOf": [
+    {"type": ["string", "boolean", "null"]},
+    {"type": "number", "maximum": _INT64, "minimum": -_INT64},
+    {"x-fast-open": True},
+]}
 _NATIVE_DIGITS = 15  # 10**15 is exact as a double, whatever jsonschema-rs stores bounds as
 
 _state = threading.local()
@@ -154,6 +164,21 @@ class _NoTuple:
             raise ValueError("a tuple is not JSON data")
 
 
+class _Range:
+    """On unbounded numbers beyond 64 bits: check_json's range (integers and Decimals below 2**12955)."""
+
+    __slots__ = ()
+
+    def __init__(self, parent_schema: dict, value: Any, schema_path: list) -> None:
+        pass
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, int) and instance.bit_length() > MAX_INT_BITS:
+            raise ValueError("out of range")
+        if isinstance(instance, Decimal) and instance.is_finite() and instance.copy_abs() >= WIDEST:
+            raise ValueError("out of range")
+
+
 class _OpenItems:
     """On arrays whose items no schema describes: the items must still be JSON data."""
 
@@ -197,6 +222,7 @@ KEYWORDS: dict[str, type] = {
     "x-iban": _Iban,
     "x-fast-array": _NoTuple,
     "x-fast-open-items": _OpenItems,
+    "x-fast-range": _Range,
     "x-fast-open": _OpenValue,
 }
 
@@ -273,12 +299,19 @@ def rewrite(node: Any, request: bool, guards: dict[int, dict[str, Any]]) -> Any:
     if "array" in types:
         out["x-fast-array"] = True
     if ("integer" in types or "number" in types) and not _bounded(node):
-        extra.append({"exclusiveMaximum": WIDEST, "exclusiveMinimum": -WIDEST})  # check_json's range
-    for keyword, guard in guards.get(id(node), {}).items():
-        if keyword == "x-fast-members":  # undeclared members: JSON data, whatever else they may be
-            out.setdefault("additionalProperties", {"x-fast-open": True})
+        # check_json's range: natively for what fits 64 bits (bounds beyond cost jsonschema-rs a slow
+        # comparison on every number), by the Python keyword for the rare rest
+        if "anyOf" in out:
+            extra.append(_RANGE)
         else:
-            out[keyword] = guard
+            out.update(_RANGE)
+    for keyword in guards.get(id(node), ()):
+        if keyword == "x-fast-members":  # undeclared members: JSON data, whatever else they may be
+            out.setdefault("additionalProperties", _OPEN)
+        elif keyword == "x-fast-open":
+            extra.append(_OPEN)
+        else:
+            out[keyword] = True
     if extra:
         out["allOf"] = [*out.get("allOf", ()), *extra]
     return out
@@ -350,8 +383,10 @@ def place_guards(roots: list[Sub], negated: set[int], guards: dict[int, dict[str
         if "object" in types:
             if any("patternProperties" in schema for schema in schemas):
                 raise NoPlace("patternProperties are not followed here")
-            if node.additional is None:
-                _add(guards, anchor, "x-fast-members", True)
+            if node.additional is None:  # on the subschema declaring the most members: it checks the rest
+                declaring = [schema for schema in schemas if id(schema) not in negated]
+                _add(guards, max(declaring, key=lambda schema: len(schema.get("properties", ())), default=None),
+                     "x-fast-members", True)
             if isinstance(node.additional, list):
                 stack.append((node.additional, frozenset(), depth + 1))
             names = node.properties if node.allowed is None else [n for n in node.properties if n in node.allowed]
@@ -440,7 +475,54 @@ class _Plan:
         return guards
 
 
-_lock = threading.Lock()
+class Pruner:
+    """The fast path's verdict on ``instance`` against ``subschema`` (a subschema of a shipped
+    document), for the jsonschema path to skip subtrees that hold no error and to decide ``if``
+    conditions. Each subschema is compiled on first use, as a ``$ref`` to its place."""
+
+    def __init__(self, plan: _Plan, request: bool) -> None:
+        self._plan = plan
+        self._request = request
+        self._compiled: dict[int, Any] = {}
+        self._places = {
+            id(node): f"{uri}#{format_pointer(pointer)}"
+            for uri, document in plan.catalog.documents.items()
+            if not uri.startswith(BASE_URI + META_FOLDER)
+            for pointer, node in subschemas(document)
+        }
+
+    def __call__(self, subschema: Any, instance: Any) -> bool | None:
+        """True or False, or None when ``subschema`` is not a shipped one or jsonschema-rs cannot tell."""
+        compiled = self._compiled.get(id(subschema))
+        if compiled is None:
+            place = self._places.get(id(subschema))
+            if place is None:
+                return None
+            with _lock:
+                _, registry = self._plan.registry(self._request)
+            compiled = self._compiled[id(subschema)] = jsonschema_rs.validator_for(
+                {"$ref": place}, registry=registry, keywords=KEYWORDS, offline=True, validate_formats=False,
+            )
+        try:
+            valid = compiled.is_valid(instance)
+        except Exception:  # what jsonschema-rs cannot read, the jsonschema path walks
+            return None
+        if not valid and getattr(_state, "uncertain", False):
+            _state.uncertain = False
+            return None
+        return valid
+
+
+def enable_pruning(catalog: Catalog) -> None:
+    """Let the jsonschema path skip what the fast path finds valid (both flavours, once)."""
+    plan = _plan(catalog)
+    with _lock:
+        for request in (True, False):
+            if _keywords.PRUNERS.get(request) is None:
+                _keywords.PRUNERS[request] = Pruner(plan, request)
+
+
+_lock = threading.RLock()
 _plans: dict[int, _Plan] = {}
 
 

@@ -29,6 +29,33 @@ MAX_INT_BITS = 12_955  # 2**12_955 has 3,900 digits
 WIDEST = 2**MAX_INT_BITS
 
 
+def _plain(value: Any, depth: int) -> bool:
+    """True when ``value`` is JSON data of the plainest kind (exact built-in types), quickly.
+
+    False does not mean it is not JSON data (a subclass, a Decimal): the careful walk decides.
+    """
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return -WIDEST < value < WIDEST
+    if kind is float:
+        return value - value == 0.0  # NaN and the infinities give NaN
+    if depth <= 0:
+        return False
+    if kind is dict:
+        for key, item in value.items():
+            if type(key) is not str or not _plain(item, depth - 1):
+                return False
+        return True
+    if kind is list:
+        for item in value:
+            if not _plain(item, depth - 1):
+                return False
+        return True
+    return False
+
+
 def check_json(instance: Any, max_depth: int = MAX_DEPTH) -> list[Error]:
     """Errors for every value that is not JSON data, or a single error if nesting is too deep.
 
@@ -38,6 +65,8 @@ def check_json(instance: Any, max_depth: int = MAX_DEPTH) -> list[Error]:
     the exact way to read amounts). ``max_depth`` lowers the nesting limit, for
     checking a value that sits inside a payload.
     """
+    if _plain(instance, max_depth):  # the common case, without building a path for every value
+        return []
     errors: list[Error] = []
     stack: list[tuple[Any, tuple, int]] = [(instance, (), 0)]
     while stack:

@@ -11,7 +11,11 @@ is unsafe or reports the wrong place:
 - ``required``, ``dependentRequired``, ``additionalProperties``: one error per
   field, at the field's own path, so the error points where the user must look;
 - ``uniqueItems``: hashing instead of the stock pairwise comparison (quadratic);
-- ``readOnly`` (requests only): an assertion, as GetBill's "status cannot be set".
+- ``readOnly`` (requests only): an assertion, as GetBill's "status cannot be set";
+- ``properties``, ``items``, ``$ref``, ``if``: as stock, but a subtree the fast path
+  finds valid is skipped, and an ``if`` condition is decided by it (see
+  :data:`PRUNERS`), so a report costs about the size of the faulty part of the
+  payload, not of the payload.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 import re2
-from jsonschema import ValidationError
+from jsonschema import Draft202012Validator, ValidationError
 
 from invoicespec import _rules
 from invoicespec._ecma import explicit
@@ -73,6 +77,69 @@ def pattern_search(compiled: Any, text: str) -> Any:
         return compiled.search(_SURROGATE.sub("\ufffd", text))
 
 
+# -- pruning valid subtrees ------------------------------------------------------------------------
+
+#: Set by the fast path, per flavour (True: requests): ``verdict(subschema, instance)``, True or
+#: False when the fast path can tell whether ``instance`` is valid against ``subschema``, else
+#: None. ``properties``, ``items`` and ``$ref`` skip a valid subtree (it holds no error to report,
+#: and walking it is the jsonschema path's whole cost on a large payload with one fault); ``if``
+#: takes its condition's verdict from it.
+PRUNERS: dict[bool, Any] = {}
+
+
+def _valid_below(request: bool, subschema: Any, instance: Any) -> bool:
+    pruner = PRUNERS.get(request)
+    return pruner is not None and pruner(subschema, instance) is True
+
+
+def _if(request: bool) -> Any:
+    def if_(validator, if_schema: Any, instance: Any, schema: dict) -> Errors:
+        pruner = PRUNERS.get(request)
+        holds = pruner(if_schema, instance) if pruner is not None else None
+        if holds is None:
+            holds = validator.evolve(schema=if_schema).is_valid(instance)
+        if holds:
+            if "then" in schema:
+                yield from validator.descend(instance, schema["then"], schema_path="then")
+        elif "else" in schema:
+            yield from validator.descend(instance, schema["else"], schema_path="else")
+
+    return if_
+
+
+def _properties(request: bool) -> Any:
+    def properties(validator, properties: dict, instance: Any, schema: dict) -> Errors:
+        if not isinstance(instance, dict):
+            return
+        for name, subschema in properties.items():
+            if name in instance and not _valid_below(request, subschema, instance[name]):
+                yield from validator.descend(instance[name], subschema, path=name, schema_path=name)
+
+    return properties
+
+
+def _items(request: bool) -> Any:
+    stock = Draft202012Validator.VALIDATORS["items"]
+
+    def items(validator, items: Any, instance: Any, schema: dict) -> Errors:
+        if not isinstance(instance, list) or not isinstance(items, dict):
+            yield from stock(validator, items, instance, schema)
+            return
+        for index in range(len(schema.get("prefixItems", ())), len(instance)):
+            if not _valid_below(request, items, instance[index]):
+                yield from validator.descend(instance=instance[index], schema=items, path=index)
+
+    return items
+
+
+def _ref(request: bool) -> Any:
+    def ref(validator, ref: str, instance: Any, schema: dict) -> Errors:
+        if not _valid_below(request, schema, instance):
+            yield from validator._validate_reference(ref=ref, instance=instance)
+
+    return ref
+
+
 def required(validator, names: list[str], instance: Any, schema: dict) -> Errors:
     if not isinstance(instance, dict):
         return
@@ -113,6 +180,11 @@ def additional_properties(validator, extra_schema: Any, instance: Any, schema: d
 
 
 def _unknown_field(name: str, declared: dict) -> str:
+    return _unknown_field_among(name, tuple(declared))
+
+
+@lru_cache(maxsize=1024)  # variants repeat the same refusals; names come from payloads, hence the bound
+def _unknown_field_among(name: str, declared: tuple[str, ...]) -> str:
     shown = _rules.short(name)
     if len(name) <= 100:
         close = difflib.get_close_matches(name, list(declared), n=1, cutoff=0.7)
@@ -372,7 +444,11 @@ VOCABULARY = {
     "x-contiguous": contiguous,
 }
 
+def _pruning(request: bool) -> dict[str, Any]:
+    return {"properties": _properties(request), "items": _items(request), "$ref": _ref(request), "if": _if(request)}
+
+
 #: Keywords for response parts: ``readOnly`` stays an annotation.
-RESPONSE_KEYWORDS = {**_STANDARD, **VOCABULARY}
+RESPONSE_KEYWORDS = {**_STANDARD, **VOCABULARY, **_pruning(False)}
 #: Keywords for request parts: ``readOnly`` properties are refused.
-REQUEST_KEYWORDS = {**RESPONSE_KEYWORDS, "readOnly": read_only}
+REQUEST_KEYWORDS = {**_STANDARD, **VOCABULARY, **_pruning(True), "readOnly": read_only}

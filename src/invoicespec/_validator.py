@@ -19,7 +19,7 @@ from referencing import Registry
 
 from invoicespec import _normalize
 from invoicespec._catalog import Catalog
-from invoicespec._fast import FastPath, compile_fast
+from invoicespec._fast import FastPath, compile_fast, enable_pruning
 from invoicespec._formats import format_checker
 from invoicespec._instance import check_json, copy_json
 from invoicespec._keywords import REQUEST_KEYWORDS, RESPONSE_KEYWORDS
@@ -101,6 +101,8 @@ class Validator:
             with self._lock:
                 full = self._full
                 if full is None:
+                    if self._catalog is not None:
+                        enable_pruning(self._catalog)
                     cls = _REQUEST if self.part.startswith("request") else _RESPONSE
                     compiled = cls(self._schema, registry=self._registry, format_checker=_FORMATS)
                     full = self._full = (compiled, declared_fields(self._schema, compiled._resolver))
