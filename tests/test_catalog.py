@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from invoicespec import SchemaError
-from invoicespec._catalog import BASE_URI, DIALECT, load_catalog, shipped
+from invoicespec._catalog import BASE_URI, COMPILED_NAME, DIALECT, _read_compiled, load_catalog, shipped
 from invoicespec._yaml import YAMLError, load_trusted, load_untrusted
 
 from conftest import ROOT
@@ -159,3 +161,51 @@ def test_untrusted_yaml_is_bounded():
     with pytest.raises(YAMLError, match="expands to more than"):
         load_untrusted(laughs)
     assert load_untrusted("a: &x [1]\nb: *x\n") == {"a": [1], "b": [1]}
+
+
+# -- the compiled catalog -------------------------------------------------------------------------
+
+
+def test_the_compiled_catalog_is_fresh():
+    """Fails after a schema change until `python3 tools/compile_catalog.py` is run."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("compile_catalog", ROOT / "tools" / "compile_catalog.py")
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    shipped_text = (ROOT / "src" / "invoicespec" / COMPILED_NAME).read_text(encoding="utf-8")
+    assert shipped_text == tool.render(), "the compiled catalog is stale: run python3 tools/compile_catalog.py"
+
+
+def test_the_shipped_catalog_comes_from_the_compiled_one_and_equals_a_full_load():
+    catalog = shipped()
+    assert catalog.derived is not None
+    full = load_catalog(SCHEMAS)
+    assert dict(catalog.documents) == dict(full.documents)
+    assert dict(catalog.operations) == dict(full.operations)
+    assert dict(catalog.files) == dict(full.files)
+
+
+def test_an_edited_schema_is_loaded_and_checked_from_yaml(tmp_path):
+    package = tmp_path / "package"
+    shutil.copytree(SCHEMAS, package / "schemas")
+    shutil.copy(ROOT / "src" / "invoicespec" / COMPILED_NAME, package / COMPILED_NAME)
+    assert _read_compiled(package / "schemas", package) is not None  # untouched: the digest matches
+    date = package / "schemas" / "_common" / "date.yaml"
+    date.write_text(date.read_text(encoding="utf-8").replace("format: date", "format: dat"), encoding="utf-8")
+    assert _read_compiled(package / "schemas", package) is None  # edited: the compiled catalog is not used
+    with pytest.raises(SchemaError, match="date.yaml"):
+        load_catalog(package / "schemas")  # ... and the full load finds the mistake
+    (package / COMPILED_NAME).write_text("{not json", encoding="utf-8")
+    assert _read_compiled(SCHEMAS, package) is None
+
+
+def test_a_cold_start_imports_neither_jsonschema_nor_yaml():
+    code = (
+        "import sys, invoicespec\n"
+        "assert invoicespec.is_valid('riverty.create_receivable', invoicespec.validator('riverty.create_receivable')"
+        ".examples[0])\n"
+        "print(sorted(m for m in ('jsonschema', 'referencing', 'yaml', 'phonenumbers', 'schwifty') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

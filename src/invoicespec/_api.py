@@ -76,7 +76,7 @@ def validator(operation: str, part: str = "request") -> Validator:
             spec = info.parts[declared]
             found = Validator(
                 catalog.documents[spec.schema_uri],
-                catalog.registry,
+                None,
                 operation=operation,
                 part=declared,
                 media_type=spec.media_type,

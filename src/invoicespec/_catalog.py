@@ -17,25 +17,24 @@ meta-schemas) and one folder per API, with one folder per operation holding an
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+import hashlib
+import json
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib.resources import files
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema_specifications
-import phonenumbers
-from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.exceptions import NoSuchResource, Unresolvable
-from referencing.jsonschema import DRAFT202012
-
-from invoicespec._ecma import PatternError
-from invoicespec._keywords import compile_pattern
 from invoicespec._pointer import format_pointer, parse_pointer
-from invoicespec._yaml import YAMLError, load_trusted
 from invoicespec._errors import SchemaError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from referencing import Registry, Resource
+
+# Loading and checking from YAML needs jsonschema, referencing, PyYAML and phonenumbers; they are
+# imported there, not here: the compiled catalog needs none of them (a cold start's largest cost).
 
 try:
     from importlib.resources.abc import Traversable
@@ -92,13 +91,22 @@ class Operation:
 class Catalog:
     """Every schema document and operation of one schema folder."""
 
-    registry: Registry
     documents: Mapping[str, dict]
     operations: Mapping[str, Operation]
     files: Mapping[str, str] = field(default_factory=dict)  # $id -> path relative to the folder
+    #: What the fast path derives from the documents (``_fast.derive``), when the catalog comes
+    #: from the compiled catalog; None when it was loaded from YAML.
+    derived: Mapping[str, Any] | None = None
+
+    @cached_property
+    def registry(self) -> Registry:
+        """The documents as a ``referencing.Registry`` (built on first need: the fast path has none)."""
+        return _registry(self.documents)
 
 
 def _refuse(uri: str) -> Resource:
+    from referencing.exceptions import NoSuchResource
+
     raise NoSuchResource(ref=uri)
 
 
@@ -112,6 +120,8 @@ def _walk(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversa
 
 
 def _read(relative: str, entry: Traversable) -> Any:
+    from invoicespec._yaml import YAMLError, load_trusted
+
     try:
         return load_trusted(entry.read_text(encoding="utf-8"))
     except (YAMLError, UnicodeDecodeError) as error:
@@ -135,12 +145,9 @@ def load_catalog(root: Traversable) -> Catalog:
         documents[expected] = content
         relative_of[expected] = relative
 
-    registry: Registry = Registry(retrieve=_refuse)  # type: ignore[call-arg]
-    registry = registry.with_resources(jsonschema_specifications.REGISTRY.items())  # the 2020-12 meta-schemas
-    registry = registry.with_resources(
-        (uri, DRAFT202012.create_resource(document)) for uri, document in documents.items()
-    ).crawl()
+    from jsonschema import Draft202012Validator
 
+    registry = _registry(documents)
     if DIALECT not in documents or MANIFEST_SCHEMA not in documents:
         raise SchemaError(f"{root}: the folder lacks _common/meta/ (the dialect and manifest meta-schemas)")
     dialect = Draft202012Validator(documents[DIALECT], registry=registry)
@@ -162,16 +169,31 @@ def load_catalog(root: Traversable) -> Catalog:
         operation = _operation(relative, manifest, documents)
         operations[operation.id] = operation
 
-    return Catalog(
-        registry=registry,
+    catalog = Catalog(
         documents=MappingProxyType(documents),
         operations=MappingProxyType(dict(sorted(operations.items()))),
         files=MappingProxyType(relative_of),
     )
+    catalog.__dict__["registry"] = registry  # already built: cached_property's slot
+    return catalog
+
+
+def _registry(documents: Mapping[str, dict]) -> Registry:
+    import jsonschema_specifications
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    registry: Registry = Registry(retrieve=_refuse)  # type: ignore[call-arg]
+    registry = registry.with_resources(jsonschema_specifications.REGISTRY.items())  # the 2020-12 meta-schemas
+    return registry.with_resources(
+        (uri, DRAFT202012.create_resource(document)) for uri, document in documents.items()
+    ).crawl()
 
 
 def check_schema(catalog: Catalog, schema: Any, name: str = "(schema)") -> None:
     """Apply the load-time checks to a schema that is not in the folder (raises SchemaError)."""
+    from jsonschema import Draft202012Validator
+
     if not isinstance(schema, dict):
         raise SchemaError(f"{name}: a schema must be an object")
     _check(Draft202012Validator(catalog.documents[DIALECT], registry=catalog.registry), schema, name)
@@ -245,6 +267,8 @@ def subschemas(schema: Any, pointer: tuple[str | int, ...] = ()) -> Iterator[tup
 
 
 def _check_references(registry: Registry, uri: str, document: dict, relative: str) -> None:
+    from referencing.exceptions import Unresolvable
+
     resolver = registry.resolver(base_uri=uri)
     for where, node in subschemas(document):
         for keyword in ("$ref", "$dynamicRef"):
@@ -263,6 +287,11 @@ def _check_references(registry: Registry, uri: str, document: dict, relative: st
 def _check_semantics(document: dict, relative: str) -> None:
     def fail(where: tuple, message: str) -> None:
         raise SchemaError(f"{relative}: at {format_pointer(where) or '(root)'}: {message}")
+
+    import phonenumbers
+
+    from invoicespec._ecma import PatternError
+    from invoicespec._keywords import compile_pattern
 
     regions = phonenumbers.SUPPORTED_REGIONS
     for where, node in subschemas(document):
@@ -317,7 +346,74 @@ def _check_declared(where: tuple, pointers: list[str], declared: Any, fail) -> N
             fail(where, f"{pointer!r} names the field {head!r}, which this object does not declare")
 
 
+# -- the compiled catalog -------------------------------------------------------------------------
+#
+# Reading 70 YAML files and checking each against the dialect takes most of a second. The
+# package therefore ships ``compiled-catalog.json``: the documents as loaded, the manifests,
+# and what the fast path derives from them, stamped with a digest of every schema file. It is
+# used only when the digest matches the files (an edited schema is loaded and checked from
+# YAML, as before). ``python3 tools/compile_catalog.py`` writes it after a full check, and a
+# test fails while it is stale.
+
+COMPILED_NAME = "compiled-catalog.json"
+COMPILED_FORMAT = 1
+
+
+def digest(root: Traversable) -> str:
+    """A SHA-256 of every schema file's relative path and bytes."""
+    hasher = hashlib.sha256()
+    for relative, entry in _walk(root):
+        data = entry.read_bytes()
+        hasher.update(f"{relative}\0{len(data)}\0".encode())
+        hasher.update(data)
+    return hasher.hexdigest()
+
+
+def compiled(root: Traversable, derive: Callable[[Catalog], dict]) -> dict:
+    """The compiled catalog of ``root`` as JSON data: loaded and checked in full here, plus
+    ``derive(catalog)`` (what the fast path works out from the documents)."""
+    catalog = load_catalog(root)
+    return {
+        "format": COMPILED_FORMAT,
+        "digest": digest(root),
+        "documents": dict(catalog.documents),
+        "files": dict(catalog.files),
+        "manifests": {relative: _read(relative, entry) for relative, entry in _walk(root)
+                      if relative.endswith("/" + MANIFEST_NAME) and not relative.startswith("_common/")},
+        "derived": derive(catalog),
+    }
+
+
+def _from_compiled(data: dict) -> Catalog:
+    documents = data["documents"]
+    operations = {}
+    for relative, manifest in data["manifests"].items():
+        operation = _operation(relative, manifest, documents)
+        operations[operation.id] = operation
+    return Catalog(
+        documents=MappingProxyType(documents),
+        operations=MappingProxyType(dict(sorted(operations.items()))),
+        files=MappingProxyType(data["files"]),
+        derived=MappingProxyType(data["derived"]),
+    )
+
+
+def _read_compiled(root: Traversable, package: Traversable) -> Catalog | None:
+    entry = package / COMPILED_NAME
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != COMPILED_FORMAT or data.get("digest") != digest(root):
+        return None
+    return _from_compiled(data)
+
+
 @lru_cache(maxsize=1)
 def shipped() -> Catalog:
-    """The catalog of the schemas that ship with the library (loaded on first use)."""
-    return load_catalog(files("invoicespec") / "schemas")
+    """The catalog of the schemas that ship with the library (loaded on first use).
+
+    From the compiled catalog when it matches the schema files, else loaded and checked from YAML.
+    """
+    package = files("invoicespec")
+    return _read_compiled(package / "schemas", package) or load_catalog(package / "schemas")

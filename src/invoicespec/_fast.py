@@ -44,7 +44,7 @@ from invoicespec._formats import FORMAT_SCHEMAS
 from invoicespec._instance import MAX_DEPTH, MAX_INT_BITS, WIDEST, check_json
 from invoicespec._pointer import MISSING, format_pointer, parse_pointer, resolve
 
-__all__ = ["FastPath", "Pruner", "compile_fast", "enable_pruning", "rewrite"]
+__all__ = ["FastPath", "Pruner", "compile_fast", "derive", "enable_pruning", "rewrite"]
 
 STANDARD_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$comment", "deprecated", "writeOnly"})
@@ -427,25 +427,58 @@ class FastPath:
         return False
 
 
+def _roots(catalog: Catalog) -> list[Sub]:
+    return [
+        (catalog.documents[spec.schema_uri], catalog.registry.resolver(base_uri=spec.schema_uri))
+        for operation in catalog.operations.values() for spec in operation.parts.values()
+    ]
+
+
+def derive(catalog: Catalog) -> dict[str, Any]:
+    """What the fast path works out from a catalog's documents, as JSON data (for the compiled
+    catalog): the guards by place (uri -> [[pointer, keyword]]) and the parts left without one."""
+    negated = _negated(_roots(catalog))
+    guards: dict[int, dict[str, Any]] = {}
+    unplaced = []
+    for operation in catalog.operations.values():
+        for spec in operation.parts.values():
+            root = (catalog.documents[spec.schema_uri], catalog.registry.resolver(base_uri=spec.schema_uri))
+            try:
+                place_guards([root], negated, guards)
+            except NoPlace:
+                unplaced.append(spec.schema_uri)
+    places: dict[str, list] = {}
+    for uri, document in catalog.documents.items():
+        for pointer, node in subschemas(document):
+            for keyword in sorted(guards.get(id(node), ())):
+                places.setdefault(uri, []).append([format_pointer(pointer), keyword])
+    return {"guards": places, "unplaced": sorted(set(unplaced))}
+
+
 class _Plan:
     """The shipped parts' guards, and their documents rewritten per flavour into jsonschema-rs registries."""
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
-        roots = {
-            spec.schema_uri: (catalog.documents[spec.schema_uri], catalog.registry.resolver(base_uri=spec.schema_uri))
-            for operation in catalog.operations.values() for spec in operation.parts.values()
+        derived = catalog.derived if catalog.derived is not None else derive(catalog)
+        located = {
+            (uri, format_pointer(pointer)): node
+            for uri, document in catalog.documents.items() for pointer, node in subschemas(document)
         }
-        self.negated = _negated(list(roots.values()))
         self.guards: dict[int, dict[str, Any]] = {}
-        self.unplaced: set[str] = set()
-        for uri, root in roots.items():
-            try:
-                place_guards([root], self.negated, self.guards)
-            except NoPlace:
-                self.unplaced.add(uri)
-        self.own_ids = {id(node) for document in catalog.documents.values() for _, node in subschemas(document)}
+        for uri, places in derived["guards"].items():
+            for pointer, keyword in places:
+                self.guards.setdefault(id(located[uri, pointer]), {})[keyword] = True
+        self.unplaced = set(derived["unplaced"])
+        self.own_ids = {id(node) for node in located.values()}
+        self._negated: set[int] | None = None
         self._registries: dict[bool, tuple[dict[str, Any], Any]] = {}
+
+    @property
+    def negated(self) -> set[int]:
+        if self._negated is None:
+            self._negated = _negated(_roots(self.catalog))
+        return self._negated
 
     def registry(self, request: bool) -> tuple[dict[str, Any], Any]:
         found = self._registries.get(request)

@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from jsonschema import FormatChecker
-
 from invoicespec import _rules
 
 __all__ = ["FORMATS", "FORMAT_SCHEMAS", "FormatProblem", "format_checker"]
@@ -88,8 +86,10 @@ def _checker(predicate: Callable[[Any], bool], expected: str) -> Callable[[Any],
     return check
 
 
-def format_checker() -> FormatChecker:
-    """A new checker that knows exactly the formats in :data:`FORMATS`."""
+def format_checker() -> Any:
+    """A new ``jsonschema.FormatChecker`` that knows exactly the formats in :data:`FORMATS`."""
+    from jsonschema import FormatChecker
+
     checker = FormatChecker(formats=())
     for name, (predicate, expected) in FORMATS.items():
         checker.checks(name, raises=FormatProblem)(_checker(predicate, expected))

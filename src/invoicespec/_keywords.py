@@ -28,7 +28,6 @@ from functools import lru_cache
 from typing import Any
 
 import re2
-from jsonschema import Draft202012Validator, ValidationError
 
 from invoicespec import _rules
 from invoicespec._ecma import explicit
@@ -36,7 +35,14 @@ from invoicespec._pointer import MISSING, parse_pointer, resolve
 
 __all__ = ["REQUEST_KEYWORDS", "RESPONSE_KEYWORDS", "VOCABULARY", "compile_pattern", "pattern_search"]
 
-Errors = Iterator[ValidationError]
+Errors = Iterator[Any]  # of jsonschema.ValidationError
+
+
+def _error(message: str, **details: Any) -> Any:
+    """A ``jsonschema.ValidationError`` (imported here: the fast path runs without jsonschema)."""
+    from jsonschema import ValidationError
+
+    return ValidationError(message, **details)
 
 
 @lru_cache(maxsize=None)
@@ -59,7 +65,7 @@ def pattern(validator, regex: str, instance: Any, schema: dict) -> Errors:
     if not isinstance(instance, str):
         return
     if pattern_search(compile_pattern(regex), instance) is None:
-        yield ValidationError(f"{_rules.short(instance)} does not match the pattern {regex!r}")
+        yield _error(f"{_rules.short(instance)} does not match the pattern {regex!r}")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -119,11 +125,11 @@ def _properties(request: bool) -> Any:
 
 
 def _items(request: bool) -> Any:
-    stock = Draft202012Validator.VALIDATORS["items"]
-
     def items(validator, items: Any, instance: Any, schema: dict) -> Errors:
         if not isinstance(instance, list) or not isinstance(items, dict):
-            yield from stock(validator, items, instance, schema)
+            from jsonschema import Draft202012Validator
+
+            yield from Draft202012Validator.VALIDATORS["items"](validator, items, instance, schema)
             return
         for index in range(len(schema.get("prefixItems", ())), len(instance)):
             if not _valid_below(request, items, instance[index]):
@@ -145,7 +151,7 @@ def required(validator, names: list[str], instance: Any, schema: dict) -> Errors
         return
     for name in names:
         if name not in instance:
-            yield ValidationError(f"the field {name!r} is required", path=[name], instance=MISSING)
+            yield _error(f"the field {name!r} is required", path=[name], instance=MISSING)
 
 
 def dependent_required(validator, dependencies: dict, instance: Any, schema: dict) -> Errors:
@@ -156,7 +162,7 @@ def dependent_required(validator, dependencies: dict, instance: Any, schema: dic
             continue
         for name in names:
             if name not in instance:
-                yield ValidationError(
+                yield _error(
                     f"the field {name!r} is required when {trigger!r} is present",
                     path=[name], instance=MISSING,
                 )
@@ -173,7 +179,7 @@ def additional_properties(validator, extra_schema: Any, instance: Any, schema: d
     ]
     if extra_schema is False:
         for name in extras:
-            yield ValidationError(_unknown_field(name, declared), path=[name], instance=instance[name])
+            yield _error(_unknown_field(name, declared), path=[name], instance=instance[name])
     elif isinstance(extra_schema, dict):
         for name in extras:
             yield from validator.descend(instance[name], extra_schema, path=name)
@@ -217,7 +223,7 @@ def unique_items(validator, unique: bool, instance: Any, schema: dict) -> Errors
     for index, item in enumerate(instance):
         key = _canonical(item)
         if key in seen:
-            yield ValidationError(
+            yield _error(
                 f"items must be unique: item {index} repeats item {seen[key]}",
                 path=[index], instance=item,
             )
@@ -227,7 +233,7 @@ def unique_items(validator, unique: bool, instance: Any, schema: dict) -> Errors
 
 def read_only(validator, flag: bool, instance: Any, schema: dict) -> Errors:
     if flag is True:
-        yield ValidationError("is read-only: the server sets it, and a request must not send it")
+        yield _error("is read-only: the server sets it, and a request must not send it")
 
 
 # -- the x- vocabulary ----------------------------------------------------------------------------
@@ -238,7 +244,7 @@ def required_any_of(validator, names: list[str], instance: Any, schema: dict) ->
         return
     if not any(name in instance for name in names):
         listed = ", ".join(repr(name) for name in names[:-1]) + f" or {names[-1]!r}"
-        yield ValidationError(f"at least one of {listed} is required", instance=instance)
+        yield _error(f"at least one of {listed} is required", instance=instance)
 
 
 def date_order(validator, pairs: list[dict], instance: Any, schema: dict) -> Errors:
@@ -254,7 +260,7 @@ def date_order(validator, pairs: list[dict], instance: Any, schema: dict) -> Err
         if order is None or order < 0 or (order == 0 and not strict):
             continue
         relation = "after" if strict else "on or after"
-        yield ValidationError(
+        yield _error(
             f"{pair['later'][1:]} ({later}) must be {relation} {pair['earlier'][1:]} ({earlier})",
             path=later_path, instance=later,
         )
@@ -263,7 +269,7 @@ def date_order(validator, pairs: list[dict], instance: Any, schema: dict) -> Err
 def phone(validator, options: dict, instance: Any, schema: dict) -> Errors:
     result = _rules.check_phone(instance, options.get("defaultRegion"))
     if result is not None and result.problem is not None:
-        yield ValidationError(result.message)
+        yield _error(result.message)
 
 
 def destination_cost(validator, options: dict, instance: Any, schema: dict) -> Errors:
@@ -279,7 +285,7 @@ def destination_cost(validator, options: dict, instance: Any, schema: dict) -> E
     accepted_by = options["acceptedBy"]
     if resolve(instance, parse_pointer(accepted_by))[0] is True:
         return
-    yield ValidationError(
+    yield _error(
         f"{result.e164} is an expensive destination ({tier['name']}: {tier['creditsPerCall']} credits "
         f"per call, {tier['multiplier']}x the base rate); set {accepted_by[1:]} to true to accept the cost",
         path=number_path, instance=number,
@@ -289,7 +295,7 @@ def destination_cost(validator, options: dict, instance: Any, schema: dict) -> E
 def iban(validator, enabled: bool, instance: Any, schema: dict) -> Errors:
     result = _rules.check_iban(instance) if enabled else None
     if result is not None and result.problem is not None:
-        yield ValidationError(result.message)
+        yield _error(result.message)
 
 
 def digits(validator, limits: dict, instance: Any, schema: dict) -> Errors:
@@ -300,13 +306,13 @@ def digits(validator, limits: dict, instance: Any, schema: dict) -> Errors:
     allowed = f"at most {most_integral} integral and {most_fractional} fractional digits"
     if count is None:
         if isinstance(instance, str):
-            yield ValidationError(
+            yield _error(
                 f"is not a decimal number: expected digits, an optional leading '-' and an optional "
                 f"'.' with digits after it, with {allowed} (such as '1234.50')"
             )
         return
     if count.integral > most_integral or count.fractional > most_fractional:
-        yield ValidationError(
+        yield _error(
             f"has {count.integral} integral and {count.fractional} fractional digits: {allowed} are allowed"
         )
 
@@ -330,7 +336,7 @@ def unique_by(validator, pointers: list[str], instance: Any, schema: dict) -> Er
             continue
         shown = ", ".join(f"{pointer[1:]} {_rules.short(value)}" for pointer, (value, _) in zip(pointers, values))
         first_value, first_path = values[0]
-        yield ValidationError(
+        yield _error(
             f"{shown} is already used by item {seen[key]}: it must be unique within the array",
             path=[index, *first_path], instance=first_value,
         )
@@ -349,7 +355,7 @@ def equal_across(validator, pointers: list[str], instance: Any, schema: dict) ->
             if first is None:
                 first = (index, value)
             elif _canonical(value) != _canonical(first[1]):
-                yield ValidationError(
+                yield _error(
                     f"{pointer[1:]} must be the same in every item: {_rules.short(value)} here, but "
                     f"{_rules.short(first[1])} in item {first[0]}",
                     path=[index, *path], instance=value,
@@ -383,7 +389,7 @@ def references(validator, links: list[dict], instance: Any, schema: dict) -> Err
                 continue
             if kinds and _canonical(value)[0] not in kinds:
                 continue  # a value of another type than the keys: `type` reports it
-            yield ValidationError(
+            yield _error(
                 f"{link['field'][1:]} {_rules.short(value)} names no item of {target_name} by its {key_name} "
                 f"({allowed})",
                 path=[*source_path, index, *path], instance=value,
@@ -403,7 +409,7 @@ def contiguous(validator, options: dict, instance: Any, schema: dict) -> Errors:
             continue  # absent or not an integer: `required` and `type` report it
         if value in seen:
             duplicate = True
-            yield ValidationError(
+            yield _error(
                 f"{name} {value} is already used by item {seen[value]}: each item needs its own {name}",
                 path=[index, *path], instance=value,
             )
@@ -414,7 +420,7 @@ def contiguous(validator, options: dict, instance: Any, schema: dict) -> Errors:
     wanted = range(start, start + len(seen))
     if set(seen) != set(wanted):
         missing = [str(n) for n in wanted if n not in seen][:10]
-        yield ValidationError(
+        yield _error(
             f"the {name} values must run from {start} to {wanted[-1]} without gaps: "
             f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing "
             f"(found {', '.join(str(n) for n in sorted(seen)[:10])})",

@@ -13,7 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from jsonschema import ValidationError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 from invoicespec._instance import json_type
 from invoicespec._pointer import format_pointer

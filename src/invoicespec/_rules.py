@@ -17,9 +17,8 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, Literal
 
-import phonenumbers
-from schwifty import IBAN
-from schwifty import exceptions as iban_errors
+# phonenumbers and schwifty are imported where first needed: together they are a fifth of a
+# cold start, and most payloads carry no phone number or IBAN.
 
 __all__ = [
     "DigitCount",
@@ -288,10 +287,6 @@ class PhoneResult:
         return None if self.problem is None else PHONE_MESSAGES[self.problem]
 
 
-_POSSIBILITY = phonenumbers.ValidationResult
-_PARSE_ERRORS = phonenumbers.NumberParseException
-
-
 def check_phone(value: Any, default_region: str) -> PhoneResult | None:
     """Validate a phone number written as people type it; ``None`` for a non-string.
 
@@ -309,32 +304,39 @@ def check_phone(value: Any, default_region: str) -> PhoneResult | None:
 def _check_phone(text: str, default_region: str) -> PhoneResult:
     if not _PHONE_CHARS.fullmatch(text) or not any(c.isdigit() for c in text):
         return PhoneResult("invalid_format")
+    import phonenumbers
+
+    possibility = phonenumbers.ValidationResult
+    parse_errors = phonenumbers.NumberParseException
     try:
         number = phonenumbers.parse(text, default_region)
-    except _PARSE_ERRORS as error:
+    except parse_errors as error:
         return PhoneResult(
             {
-                _PARSE_ERRORS.INVALID_COUNTRY_CODE: "invalid_country_code",
-                _PARSE_ERRORS.TOO_SHORT_AFTER_IDD: "too_short",
-                _PARSE_ERRORS.TOO_SHORT_NSN: "too_short",
-                _PARSE_ERRORS.TOO_LONG: "too_long",
+                parse_errors.INVALID_COUNTRY_CODE: "invalid_country_code",
+                parse_errors.TOO_SHORT_AFTER_IDD: "too_short",
+                parse_errors.TOO_SHORT_NSN: "too_short",
+                parse_errors.TOO_LONG: "too_long",
             }.get(error.error_type, "invalid_format")
         )
     possible = phonenumbers.is_possible_number_with_reason(number)
-    if possible == _POSSIBILITY.TOO_SHORT:
+    if possible == possibility.TOO_SHORT:
         return PhoneResult("too_short")
-    if possible == _POSSIBILITY.TOO_LONG:
+    if possible == possibility.TOO_LONG:
         return PhoneResult("too_long")
-    if possible == _POSSIBILITY.INVALID_COUNTRY_CODE:
+    if possible == possibility.INVALID_COUNTRY_CODE:
         return PhoneResult("invalid_country_code")
-    if possible != _POSSIBILITY.IS_POSSIBLE or not phonenumbers.is_valid_number(number):
+    if possible != possibility.IS_POSSIBLE or not phonenumbers.is_valid_number(number):
         return PhoneResult("unallocated" if _fits_numbering_plan(number) else "invalid_format")
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return PhoneResult(None, e164=e164, region=phonenumbers.region_code_for_number(number))
 
 
-def _fits_numbering_plan(number: phonenumbers.PhoneNumber) -> bool:
-    """Whether the number has its country's general shape, only in a range no carrier holds."""
+def _fits_numbering_plan(number: Any) -> bool:
+    """Whether the number (a ``phonenumbers.PhoneNumber``) has its country's general shape, only in
+    a range no carrier holds."""
+    import phonenumbers
+
     national = phonenumbers.national_significant_number(number)
     for region in phonenumbers.region_codes_for_country_code(number.country_code):
         metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
@@ -394,6 +396,9 @@ def _check_iban(text: str) -> IbanResult:
     compact = text.replace(" ", "").upper()
     prefix = compact[:4]
     country = compact[:2]
+    from schwifty import IBAN
+    from schwifty import exceptions as iban_errors
+
     try:
         iban = IBAN(compact)
     except iban_errors.InvalidCountryCode:

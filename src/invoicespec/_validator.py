@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Literal
 
-from jsonschema import Draft202012Validator, validators
-from referencing import Registry
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from referencing import Registry
 
 from invoicespec import _normalize
 from invoicespec._catalog import Catalog
@@ -41,10 +44,16 @@ def _is_integer(checker, instance: Any) -> bool:
     return isinstance(instance, Decimal) and instance.is_finite() and instance == instance.to_integral_value()
 
 
-_TYPES = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
-_FORMATS = format_checker()
-_REQUEST = validators.extend(Draft202012Validator, REQUEST_KEYWORDS, type_checker=_TYPES)
-_RESPONSE = validators.extend(Draft202012Validator, RESPONSE_KEYWORDS, type_checker=_TYPES)
+@lru_cache(maxsize=None)
+def _jsonschema_classes() -> tuple[Any, Any, Any]:
+    """The request and response validator classes and the format checker, built on first need
+    (importing jsonschema is a third of a cold start, and the fast path does without it)."""
+    from jsonschema import Draft202012Validator, validators
+
+    types = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
+    request = validators.extend(Draft202012Validator, REQUEST_KEYWORDS, type_checker=types)
+    response = validators.extend(Draft202012Validator, RESPONSE_KEYWORDS, type_checker=types)
+    return request, response, format_checker()
 
 Kind = Literal["body", "headers", "path"]
 _NO_FAST_PATH: Any = object()  # compiled, and there is none
@@ -74,7 +83,7 @@ class Validator:
     def __init__(
         self,
         schema: dict,
-        registry: Registry,
+        registry: Registry | None,
         *,
         operation: str = "",
         part: str = "request",
@@ -103,8 +112,10 @@ class Validator:
                 if full is None:
                     if self._catalog is not None:
                         enable_pruning(self._catalog)
-                    cls = _REQUEST if self.part.startswith("request") else _RESPONSE
-                    compiled = cls(self._schema, registry=self._registry, format_checker=_FORMATS)
+                    request, response, formats = _jsonschema_classes()
+                    cls = request if self.part.startswith("request") else response
+                    registry = self._registry if self._registry is not None else self._catalog.registry
+                    compiled = cls(self._schema, registry=registry, format_checker=formats)
                     full = self._full = (compiled, declared_fields(self._schema, compiled._resolver))
         return full
 

@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""Write src/invoicespec/compiled-catalog.json from schemas/ (after loading and checking it in full).
+
+Run after changing any schema; tests/test_catalog.py fails while the compiled catalog is stale.
+The library uses the file only while its digest matches the schema files, so a stale one is
+never wrong, only slow (the schemas are then loaded and checked from YAML on first use).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from invoicespec._catalog import COMPILED_NAME, compiled
+from invoicespec._fast import derive
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "src" / "invoicespec"
+
+
+def render() -> str:
+    """The compiled catalog's text, as this tool writes it."""
+    return json.dumps(compiled(ROOT / "schemas", derive), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def main() -> None:
+    target = PACKAGE / COMPILED_NAME
+    target.write_text(render(), encoding="utf-8")
+    print(f"wrote {target.relative_to(ROOT)} ({target.stat().st_size:,} bytes)")
+
+
+if __name__ == "__main__":
+    main()
