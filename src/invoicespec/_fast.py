@@ -434,6 +434,28 @@ def _roots(catalog: Catalog) -> list[Sub]:
     ]
 
 
+def _reachable(roots: list[Sub]) -> set[int]:
+    """The ids of every subschema below ``roots``, following ``$ref``."""
+    found: set[int] = set()
+    stack = list(roots)
+    while stack:
+        schema, resolver = stack.pop()
+        if not isinstance(schema, dict) or id(schema) in found:
+            continue
+        found.add(id(schema))
+        if isinstance(schema.get("$ref"), str):
+            resolved = resolver.lookup(schema["$ref"])
+            stack.append((resolved.contents, resolved.resolver))
+        for key, item in schema.items():
+            if key in SCHEMA_MAPS and isinstance(item, dict):
+                stack.extend((sub, resolver) for sub in item.values())
+            elif key in SCHEMA_LISTS and isinstance(item, list):
+                stack.extend((sub, resolver) for sub in item)
+            elif key in ONE_SCHEMA:
+                stack.append((item, resolver))
+    return found
+
+
 def derive(catalog: Catalog) -> dict[str, Any]:
     """What the fast path works out from a catalog's documents, as JSON data (for the compiled
     catalog): the guards by place (uri -> [[pointer, keyword]]) and the parts left without one."""
@@ -517,11 +539,18 @@ class Pruner:
         self._plan = plan
         self._request = request
         self._compiled: dict[int, Any] = {}
-        self._places = {
+        catalog = plan.catalog
+        reachable = _reachable([
+            (catalog.documents[spec.schema_uri], catalog.registry.resolver(base_uri=spec.schema_uri))
+            for operation in catalog.operations.values() for spec in operation.parts.values()
+            if spec.name.startswith("request") == request
+        ])
+        self._places = {  # only this flavour's subschemas: the others are never asked about
             id(node): f"{uri}#{format_pointer(pointer)}"
-            for uri, document in plan.catalog.documents.items()
+            for uri, document in catalog.documents.items()
             if not uri.startswith(BASE_URI + META_FOLDER)
             for pointer, node in subschemas(document)
+            if id(node) in reachable
         }
 
     def __call__(self, subschema: Any, instance: Any) -> bool | None:

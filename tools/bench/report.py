@@ -150,9 +150,9 @@ def targets(run: dict, phone_or_iban: set[str]) -> list[Target]:
     cold = run["cold_start_ms"]["median"]
     found.append(Target("cold start < 300 ms", "import and first is_valid", cold, f"{cold:.0f} ms (median)",
                         cold < 300))
-    peak = run["memory"]["all_parts_mib"]
-    found.append(Target("peak RSS < 60 MB", "every part of every operation compiled", peak, f"{peak:.1f} MiB",
-                        peak < 60))
+    peak = run["memory"]["every_subschema_mib"]
+    found.append(Target("peak RSS < 60 MB", "every part compiled, both engines, and every subschema error reports "
+                        "may consult", peak, f"{peak:.1f} MiB", peak < 60))
     return found
 
 
@@ -192,8 +192,10 @@ def _cold_start_and_memory(run: dict) -> list[str]:
     return [
         f"- Cold start, `python -c \"{command}\"`: median {cold['median']:.0f} ms over "
         f"{len(cold['samples'])} run(s) (min {min(cold['samples']):.0f}, max {max(cold['samples']):.0f}).",
-        f"- Peak RSS with every part of every operation compiled and one example of each request part validated: "
-        f"{memory['all_parts_mib']:.1f} MiB (bare `python -c pass`: {memory['bare_python_mib']:.1f} MiB).",
+        f"- Peak RSS with both engines of every part of every operation compiled and one example of each request "
+        f"part validated: {memory['all_parts_mib']:.1f} MiB; with, in addition, every subschema compiled that "
+        f"error reports may consult (they compile one by one as reports need them: the worst case): "
+        f"{memory['every_subschema_mib']:.1f} MiB (bare `python -c pass`: {memory['bare_python_mib']:.1f} MiB).",
     ]
 
 

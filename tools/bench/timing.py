@@ -72,15 +72,25 @@ def cold_start(payload: Any, *, runs: int) -> tuple[float, ...]:
     return tuple(found)
 
 
-# Compiles every part of every operation and validates one example of each request part, then prints the
-# process's peak RSS in KiB (Linux's unit for ru_maxrss).
+# Compiles both engines of every part of every operation (they compile on first need otherwise) and
+# validates one example of each request part, then prints the process's peak RSS in KiB (Linux's unit
+# for ru_maxrss); then also compiles every subschema the error reports may ask the fast path about
+# (compiled one by one as reports need them: the worst case) and prints the peak again.
 _ALL_PARTS = """
 import resource, invoicespec
+from invoicespec import _keywords
+from invoicespec._catalog import shipped, subschemas
 for operation in invoicespec.operations():
     for part in invoicespec.parts(operation):
         validator = invoicespec.validator(operation, part)
+        validator._fast_path(), validator._full_path()
         if part.startswith("request") and validator.examples:
             assert validator.is_valid(validator.examples[0]), (operation, part)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+for pruner in _keywords.PRUNERS.values():
+    for document in shipped().documents.values():
+        for _, node in subschemas(document):
+            pruner(node, None)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -94,5 +104,6 @@ _BARE = (
 
 def peak_rss() -> dict[str, float]:
     """Peak RSS in MiB of a process with every part compiled, and of a bare ``python -c pass``."""
-    return {"all_parts_mib": int(_python(_ALL_PARTS).split()[-1]) / 1024,
+    compiled, every_subschema = (int(kib) / 1024 for kib in _python(_ALL_PARTS).split()[-2:])
+    return {"all_parts_mib": compiled, "every_subschema_mib": every_subschema,
             "bare_python_mib": int(_python(_BARE).split()[-1]) / 1024}
