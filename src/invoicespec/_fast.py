@@ -427,11 +427,13 @@ class FastPath:
         return False
 
 
-def _roots(catalog: Catalog) -> list[Sub]:
-    return [
-        (catalog.documents[spec.schema_uri], catalog.registry.resolver(base_uri=spec.schema_uri))
+def _roots(catalog: Catalog, request: bool | None = None) -> dict[str, Sub]:
+    """Each part's schema (of one flavour, or all) with its resolver, by the part's schema URI."""
+    return {
+        spec.schema_uri: (catalog.documents[spec.schema_uri], catalog.registry.resolver(base_uri=spec.schema_uri))
         for operation in catalog.operations.values() for spec in operation.parts.values()
-    ]
+        if request is None or spec.name.startswith("request") == request
+    }
 
 
 def _reachable(roots: list[Sub]) -> set[int]:
@@ -459,16 +461,15 @@ def _reachable(roots: list[Sub]) -> set[int]:
 def derive(catalog: Catalog) -> dict[str, Any]:
     """What the fast path works out from a catalog's documents, as JSON data (for the compiled
     catalog): the guards by place (uri -> [[pointer, keyword]]) and the parts left without one."""
-    negated = _negated(_roots(catalog))
+    roots = _roots(catalog)
+    negated = _negated(list(roots.values()))
     guards: dict[int, dict[str, Any]] = {}
     unplaced = []
-    for operation in catalog.operations.values():
-        for spec in operation.parts.values():
-            root = (catalog.documents[spec.schema_uri], catalog.registry.resolver(base_uri=spec.schema_uri))
-            try:
-                place_guards([root], negated, guards)
-            except NoPlace:
-                unplaced.append(spec.schema_uri)
+    for uri, root in roots.items():
+        try:
+            place_guards([root], negated, guards)
+        except NoPlace:
+            unplaced.append(uri)
     places: dict[str, list] = {}
     for uri, document in catalog.documents.items():
         for pointer, node in subschemas(document):
@@ -499,7 +500,7 @@ class _Plan:
     @property
     def negated(self) -> set[int]:
         if self._negated is None:
-            self._negated = _negated(_roots(self.catalog))
+            self._negated = _negated(list(_roots(self.catalog).values()))
         return self._negated
 
     def registry(self, request: bool) -> tuple[dict[str, Any], Any]:
@@ -540,11 +541,7 @@ class Pruner:
         self._request = request
         self._compiled: dict[int, Any] = {}
         catalog = plan.catalog
-        reachable = _reachable([
-            (catalog.documents[spec.schema_uri], catalog.registry.resolver(base_uri=spec.schema_uri))
-            for operation in catalog.operations.values() for spec in operation.parts.values()
-            if spec.name.startswith("request") == request
-        ])
+        reachable = _reachable(list(_roots(catalog, request).values()))
         self._places = {  # only this flavour's subschemas: the others are never asked about
             id(node): f"{uri}#{format_pointer(pointer)}"
             for uri, document in catalog.documents.items()
