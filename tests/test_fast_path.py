@@ -305,3 +305,21 @@ def test_numbers_beyond_json_range_are_refused_whatever_their_type(getbill):
         assert [e.keyword for e in validator.errors(dict(getbill, amount=wide))] == ["json"]
     assert agree(validator, dict(getbill, amount=2**12955 - 1)) is True
     assert agree(validator, dict(getbill, amount=Decimal(2**12955 - 1))) is True
+
+
+def test_ref_targets_reaching_a_dynamic_ref_are_not_cached():
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    from invoicespec._keywords import _uses_dynamic_scope
+
+    documents = {
+        "urn:plain": {"type": "object", "properties": {"a": {"$ref": "urn:leaf"}}},
+        "urn:dynamic": {"items": {"$ref": "urn:inner"}},
+        "urn:inner": {"$dynamicRef": "#node"},
+        "urn:leaf": {"type": "string"},
+    }
+    registry = Registry().with_resources((uri, DRAFT202012.create_resource(d)) for uri, d in documents.items())
+    resolver = registry.resolver()
+    assert _uses_dynamic_scope(resolver.lookup("urn:plain")) is False
+    assert _uses_dynamic_scope(resolver.lookup("urn:dynamic")) is True
