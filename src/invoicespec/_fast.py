@@ -550,18 +550,31 @@ class Pruner:
             if id(node) in reachable
         }
 
+    def _compile(self, subschema: Any) -> Any:
+        place = self._places.get(id(subschema))
+        if place is None:
+            return None
+        with _lock:
+            _, registry = self._plan.registry(self._request)
+        compiled = self._compiled[id(subschema)] = jsonschema_rs.validator_for(
+            {"$ref": place}, registry=registry, keywords=KEYWORDS, offline=True, validate_formats=False,
+        )
+        return compiled
+
+    def valid(self, subschema: Any, instance: Any) -> bool:
+        """True when the fast path finds ``instance`` valid against ``subschema`` (the hot question:
+        False covers "invalid" and "cannot tell" alike)."""
+        compiled = self._compiled.get(id(subschema)) or self._compile(subschema)
+        try:
+            return compiled is not None and compiled.is_valid(instance)
+        except Exception:  # what jsonschema-rs cannot read, the jsonschema path walks
+            return False
+
     def __call__(self, subschema: Any, instance: Any) -> bool | None:
         """True or False, or None when ``subschema`` is not a shipped one or jsonschema-rs cannot tell."""
-        compiled = self._compiled.get(id(subschema))
+        compiled = self._compiled.get(id(subschema)) or self._compile(subschema)
         if compiled is None:
-            place = self._places.get(id(subschema))
-            if place is None:
-                return None
-            with _lock:
-                _, registry = self._plan.registry(self._request)
-            compiled = self._compiled[id(subschema)] = jsonschema_rs.validator_for(
-                {"$ref": place}, registry=registry, keywords=KEYWORDS, offline=True, validate_formats=False,
-            )
+            return None
         try:
             valid = compiled.is_valid(instance)
         except Exception:  # what jsonschema-rs cannot read, the jsonschema path walks

@@ -87,7 +87,7 @@ def pattern_search(compiled: Any, text: str) -> Any:
 
 #: Set by the fast path, per flavour (True: requests): ``verdict(subschema, instance)``, True or
 #: False when the fast path can tell whether ``instance`` is valid against ``subschema``, else
-#: None. ``properties``, ``items`` and ``$ref`` skip a valid subtree (it holds no error to report,
+#: None; ``verdict.valid(subschema, instance)``, whether it is True. ``properties``, ``items`` and ``$ref`` skip a valid subtree (it holds no error to report,
 #: and walking it is the jsonschema path's whole cost on a large payload with one fault); ``if``
 #: takes its condition's verdict from it.
 PRUNERS: dict[bool, Any] = {}
@@ -95,7 +95,7 @@ PRUNERS: dict[bool, Any] = {}
 
 def _valid_below(request: bool, subschema: Any, instance: Any) -> bool:
     pruner = PRUNERS.get(request)
-    return pruner is not None and pruner(subschema, instance) is True
+    return pruner is not None and pruner.valid(subschema, instance)
 
 
 def _if(request: bool) -> Any:
