@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib.resources import files
@@ -43,7 +43,7 @@ except ImportError:  # Python 3.10
 
 __all__ = [
     "BASE_URI", "DIALECT", "ONE_SCHEMA", "SCHEMA_LISTS", "SCHEMA_MAPS", "Catalog", "Operation", "PartSpec",
-    "check_schema", "load_catalog", "shipped", "subschemas",
+    "check_schema", "load_catalog", "reachable", "shipped", "subschemas",
 ]
 
 BASE_URI = "https://schemas.invoicespec.dev/"
@@ -264,6 +264,29 @@ def subschemas(schema: Any, pointer: tuple[str | int, ...] = ()) -> Iterator[tup
                 stack.extend(((*where, key, index), sub) for index, sub in enumerate(value))
             elif key in ONE_SCHEMA:
                 stack.append(((*where, key), value))
+
+
+def reachable(roots: Iterable[tuple[Any, Any]]) -> Iterator[tuple[dict, Any]]:
+    """Every schema object below ``roots`` (schema, resolver pairs), each once, following ``$ref``;
+    each comes with the resolver in force where it sits (for its own relative references)."""
+    seen: set[int] = set()
+    stack = list(roots)
+    while stack:
+        schema, resolver = stack.pop()
+        if not isinstance(schema, dict) or id(schema) in seen:
+            continue
+        seen.add(id(schema))
+        yield schema, resolver
+        if isinstance(schema.get("$ref"), str):
+            resolved = resolver.lookup(schema["$ref"])
+            stack.append((resolved.contents, resolved.resolver))
+        for key, item in schema.items():
+            if key in SCHEMA_MAPS and isinstance(item, dict):
+                stack.extend((sub, resolver) for sub in item.values())
+            elif key in SCHEMA_LISTS and isinstance(item, list):
+                stack.extend((sub, resolver) for sub in item)
+            elif key in ONE_SCHEMA:
+                stack.append((item, resolver))
 
 
 def _check_references(registry: Registry, uri: str, document: dict, relative: str) -> None:

@@ -37,7 +37,9 @@ from typing import Any
 import jsonschema_rs
 
 from invoicespec import _keywords, _rules
-from invoicespec._catalog import BASE_URI, META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, Catalog, subschemas
+from invoicespec._catalog import (
+    BASE_URI, META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, Catalog, reachable, subschemas,
+)
 from invoicespec._ecma import explicit
 from invoicespec._flatten import Sub, applied, choose, flatten
 from invoicespec._formats import FORMAT_SCHEMAS
@@ -436,28 +438,6 @@ def _roots(catalog: Catalog, request: bool | None = None) -> dict[str, Sub]:
     }
 
 
-def _reachable(roots: list[Sub]) -> set[int]:
-    """The ids of every subschema below ``roots``, following ``$ref``."""
-    found: set[int] = set()
-    stack = list(roots)
-    while stack:
-        schema, resolver = stack.pop()
-        if not isinstance(schema, dict) or id(schema) in found:
-            continue
-        found.add(id(schema))
-        if isinstance(schema.get("$ref"), str):
-            resolved = resolver.lookup(schema["$ref"])
-            stack.append((resolved.contents, resolved.resolver))
-        for key, item in schema.items():
-            if key in SCHEMA_MAPS and isinstance(item, dict):
-                stack.extend((sub, resolver) for sub in item.values())
-            elif key in SCHEMA_LISTS and isinstance(item, list):
-                stack.extend((sub, resolver) for sub in item)
-            elif key in ONE_SCHEMA:
-                stack.append((item, resolver))
-    return found
-
-
 def derive(catalog: Catalog) -> dict[str, Any]:
     """What the fast path works out from a catalog's documents, as JSON data (for the compiled
     catalog): the guards by place (uri -> [[pointer, keyword]]) and the parts left without one."""
@@ -541,13 +521,13 @@ class Pruner:
         self._request = request
         self._compiled: dict[int, Any] = {}
         catalog = plan.catalog
-        reachable = _reachable(list(_roots(catalog, request).values()))
+        below = {id(schema) for schema, _ in reachable(_roots(catalog, request).values())}
         self._places = {  # only this flavour's subschemas: the others are never asked about
             id(node): f"{uri}#{format_pointer(pointer)}"
             for uri, document in catalog.documents.items()
             if not uri.startswith(BASE_URI + META_FOLDER)
             for pointer, node in subschemas(document)
-            if id(node) in reachable
+            if id(node) in below
         }
 
     def _compile(self, subschema: Any) -> Any:

@@ -148,28 +148,9 @@ _MAX_RESOLVED = 4096
 
 def _uses_dynamic_scope(resolved: Any) -> bool:
     """Whether a ``$dynamicRef`` can be reached from a resolved target, following ``$ref``."""
-    from invoicespec._catalog import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
+    from invoicespec._catalog import reachable
 
-    seen: set[int] = set()
-    stack = [(resolved.contents, resolved.resolver)]
-    while stack:
-        schema, resolver = stack.pop()
-        if not isinstance(schema, dict) or id(schema) in seen:
-            continue
-        seen.add(id(schema))
-        if "$dynamicRef" in schema:
-            return True
-        if isinstance(schema.get("$ref"), str):
-            target = resolver.lookup(schema["$ref"])
-            stack.append((target.contents, target.resolver))
-        for key, item in schema.items():
-            if key in SCHEMA_MAPS and isinstance(item, dict):
-                stack.extend((sub, resolver) for sub in item.values())
-            elif key in SCHEMA_LISTS and isinstance(item, list):
-                stack.extend((sub, resolver) for sub in item)
-            elif key in ONE_SCHEMA:
-                stack.append((item, resolver))
-    return False
+    return any("$dynamicRef" in schema for schema, _ in reachable([(resolved.contents, resolved.resolver)]))
 
 
 def _resolve(validator: Any, ref: str) -> Any:

@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from invoicespec._catalog import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
+from invoicespec._catalog import reachable
 
 __all__ = ["Declared", "declared_fields"]
 
@@ -27,27 +27,11 @@ Declared = Mapping[int, tuple[Mapping[str, Any], ...]]
 def declared_fields(root: Any, resolver: Any) -> dict[int, tuple[Mapping[str, Any], ...]]:
     """Walk every schema reachable from ``root`` and record each variant list's declared fields."""
     found: dict[int, tuple[Mapping[str, Any], ...]] = {}
-    seen: set[int] = set()
-    stack = [(root, resolver)]
-    while stack:
-        schema, here = stack.pop()
-        if not isinstance(schema, dict) or id(schema) in seen:
-            continue
-        seen.add(id(schema))
-        if isinstance(schema.get("$ref"), str):
-            resolved = here.lookup(schema["$ref"])
-            stack.append((resolved.contents, resolved.resolver))
+    for schema, here in reachable([(root, resolver)]):
         for keyword in ("anyOf", "oneOf"):
             variants = schema.get(keyword)
             if isinstance(variants, list):
                 found[id(variants)] = tuple(_fields(variant, here) for variant in variants)
-        for keyword in SCHEMA_MAPS:
-            if isinstance(schema.get(keyword), dict):
-                stack.extend((child, here) for child in schema[keyword].values())
-        for keyword in SCHEMA_LISTS:
-            if isinstance(schema.get(keyword), list):
-                stack.extend((child, here) for child in schema[keyword])
-        stack.extend((schema[keyword], here) for keyword in ONE_SCHEMA if keyword in schema)
     return found
 
 
