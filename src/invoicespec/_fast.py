@@ -50,9 +50,6 @@ __all__ = ["FastPath", "Pruner", "compile_fast", "derive", "enable_pruning", "re
 
 STANDARD_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$comment", "deprecated", "writeOnly"})
-# Subschemas that describe a value of their own (their parent applies them to a member or an item).
-_VALUE_MAPS = frozenset({"properties", "patternProperties", "$defs"})
-_VALUE_ONE = frozenset({"items", "additionalProperties", "contains", "unevaluatedItems", "unevaluatedProperties"})
 # An open value deeper than this is left to the full path, which knows the payload's whole depth.
 _OPEN_DEPTH = MAX_DEPTH // 2
 # Bounds below this magnitude keep numbers far from check_json's range limit.
@@ -153,26 +150,29 @@ class _Iban:
             raise ValueError(result.problem)
 
 
-class _NoTuple:
-    """Where arrays are allowed: jsonschema-rs takes a tuple for an array; JSON data has none."""
+class _Guard:
+    """A keyword that stands for one of ``check_json``'s rules: it takes no argument."""
 
     __slots__ = ()
 
     def __init__(self, parent_schema: dict, value: Any, schema_path: list) -> None:
         pass
+
+
+class _NoTuple(_Guard):
+    """Where arrays are allowed: jsonschema-rs takes a tuple for an array; JSON data has none."""
+
+    __slots__ = ()
 
     def validate(self, instance: Any) -> None:
         if isinstance(instance, tuple):
             raise ValueError("a tuple is not JSON data")
 
 
-class _Range:
+class _Range(_Guard):
     """On unbounded numbers beyond 64 bits: check_json's range (integers and Decimals below 2**12955)."""
 
     __slots__ = ()
-
-    def __init__(self, parent_schema: dict, value: Any, schema_path: list) -> None:
-        pass
 
     def validate(self, instance: Any) -> None:
         if isinstance(instance, int) and instance.bit_length() > MAX_INT_BITS:
@@ -181,13 +181,10 @@ class _Range:
             raise ValueError("out of range")
 
 
-class _OpenItems:
+class _OpenItems(_Guard):
     """On arrays whose items no schema describes: the items must still be JSON data."""
 
     __slots__ = ()
-
-    def __init__(self, parent_schema: dict, value: Any, schema_path: list) -> None:
-        pass
 
     def validate(self, instance: Any) -> None:
         if isinstance(instance, list | tuple):
@@ -205,13 +202,10 @@ def _check_open(value: Any) -> None:
         raise ValueError("not JSON data")
 
 
-class _OpenValue:
+class _OpenValue(_Guard):
     """Where the schema accepts any value: the value must still be JSON data."""
 
     __slots__ = ()
-
-    def __init__(self, parent_schema: dict, value: Any, schema_path: list) -> None:
-        pass
 
     def validate(self, instance: Any) -> None:
         _check_open(instance)
@@ -262,7 +256,7 @@ def _digits(limits: dict) -> dict:
     return {"anyOf": branches}
 
 
-def rewrite(node: Any, request: bool, guards: dict[int, dict[str, Any]]) -> Any:
+def rewrite(node: Any, request: bool, guards: dict[int, set[str]]) -> Any:
     """``node`` as the fast path compiles it (a new object; ``node`` is not changed).
 
     ``request`` selects request semantics (``readOnly`` refused); ``guards`` maps
@@ -307,7 +301,7 @@ def rewrite(node: Any, request: bool, guards: dict[int, dict[str, Any]]) -> Any:
             extra.append(_RANGE)
         else:
             out.update(_RANGE)
-    for keyword in guards.get(id(node), ()):
+    for keyword in sorted(guards.get(id(node), ())):
         if keyword == "x-fast-members":  # undeclared members: JSON data, whatever else they may be
             out.setdefault("additionalProperties", _OPEN)
         elif keyword == "x-fast-open":
@@ -355,7 +349,7 @@ def _negated(roots: list[Sub]) -> set[int]:
     return negated
 
 
-def place_guards(roots: list[Sub], negated: set[int], guards: dict[int, dict[str, Any]]) -> None:
+def place_guards(roots: list[Sub], negated: set[int], guards: dict[int, set[str]]) -> None:
     """Add to ``guards`` (id of a subschema -> guard keywords) what the open values below ``roots`` need.
 
     Each location is looked at as a whole: ``$ref``s and ``allOf``s merged by
@@ -380,7 +374,7 @@ def place_guards(roots: list[Sub], negated: set[int], guards: dict[int, dict[str
         types = node.types
         if types is None:
             if node.enum is None or not all(_scalar(value) for value in node.enum):
-                _add(guards, anchor, "x-fast-open", True)
+                _add(guards, anchor, "x-fast-open")
             continue
         if "object" in types:
             if any("patternProperties" in schema for schema in schemas):
@@ -388,7 +382,7 @@ def place_guards(roots: list[Sub], negated: set[int], guards: dict[int, dict[str
             if node.additional is None:  # on the subschema declaring the most members: it checks the rest
                 declaring = [schema for schema in schemas if id(schema) not in negated]
                 _add(guards, max(declaring, key=lambda schema: len(schema.get("properties", ())), default=None),
-                     "x-fast-members", True)
+                     "x-fast-members")
             if isinstance(node.additional, list):
                 stack.append((node.additional, frozenset(), depth + 1))
             names = node.properties if node.allowed is None else [n for n in node.properties if n in node.allowed]
@@ -397,16 +391,30 @@ def place_guards(roots: list[Sub], negated: set[int], guards: dict[int, dict[str
             if node.items:
                 stack.append((node.items, frozenset(), depth + 1))
             else:
-                _add(guards, anchor, "x-fast-open-items", True)
+                _add(guards, anchor, "x-fast-open-items")
 
 
-def _add(guards: dict[int, dict[str, Any]], anchor: dict | None, keyword: str, value: Any) -> None:
+def _add(guards: dict[int, set[str]], anchor: dict | None, keyword: str) -> None:
     if anchor is None:
         raise NoPlace(f"no subschema can carry {keyword}")
-    guards.setdefault(id(anchor), {})[keyword] = value
+    guards.setdefault(id(anchor), set()).add(keyword)
 
 
 # -- compiling ------------------------------------------------------------------------------------
+
+
+def _verdict(compiled: Any, instance: Any) -> bool | None:
+    """True or False, or None when jsonschema-rs cannot read the value (a set, a str subclass, a lone
+    surrogate ...) or a guard left it to the full path."""
+    try:
+        if compiled.is_valid(instance):
+            return True
+    except Exception:
+        return None
+    if getattr(_state, "uncertain", False):
+        _state.uncertain = False
+        return None
+    return False
 
 
 class FastPath:
@@ -418,15 +426,7 @@ class FastPath:
         self._compiled = compiled
 
     def verdict(self, instance: Any) -> bool | None:
-        try:
-            if self._compiled.is_valid(instance):
-                return True
-        except Exception:  # a value jsonschema-rs cannot read: a set, a str subclass, a lone surrogate ...
-            return None
-        if getattr(_state, "uncertain", False):
-            _state.uncertain = False
-            return None
-        return False
+        return _verdict(self._compiled, instance)
 
 
 def _roots(catalog: Catalog, request: bool | None = None) -> dict[str, Sub]:
@@ -443,7 +443,7 @@ def derive(catalog: Catalog) -> dict[str, Any]:
     catalog): the guards by place (uri -> [[pointer, keyword]]) and the parts left without one."""
     roots = _roots(catalog)
     negated = _negated(list(roots.values()))
-    guards: dict[int, dict[str, Any]] = {}
+    guards: dict[int, set[str]] = {}
     unplaced = []
     for uri, root in roots.items():
         try:
@@ -468,10 +468,10 @@ class _Plan:
             (uri, format_pointer(pointer)): node
             for uri, document in catalog.documents.items() for pointer, node in subschemas(document)
         }
-        self.guards: dict[int, dict[str, Any]] = {}
+        self.guards: dict[int, set[str]] = {}
         for uri, places in derived["guards"].items():
             for pointer, keyword in places:
-                self.guards.setdefault(id(located[uri, pointer]), {})[keyword] = True
+                self.guards.setdefault(id(located[uri, pointer]), set()).add(keyword)
         self.unplaced = set(derived["unplaced"])
         self.own_ids = {id(node) for node in located.values()}
         self._negated: set[int] | None = None
@@ -494,13 +494,13 @@ class _Plan:
             found = self._registries[request] = (documents, jsonschema_rs.Registry(list(documents.items())))
         return found
 
-    def guards_for(self, schema: dict, uri: str) -> dict[int, dict[str, Any]] | None:
+    def guards_for(self, schema: dict, uri: str) -> dict[int, set[str]] | None:
         """Guards for a schema outside the catalog, or None when they would have to change shipped documents."""
         root = (schema, self.catalog.registry.resolver(base_uri=uri))
         negated = _negated([root])
         if negated & set(self.guards):
             return None  # a shipped guard under a negating keyword of this schema could flip its verdict
-        guards: dict[int, dict[str, Any]] = {}
+        guards: dict[int, set[str]] = {}
         try:
             place_guards([root], negated | self.negated, guards)
         except NoPlace:
@@ -553,16 +553,7 @@ class Pruner:
     def __call__(self, subschema: Any, instance: Any) -> bool | None:
         """True or False, or None when ``subschema`` is not a shipped one or jsonschema-rs cannot tell."""
         compiled = self._compiled.get(id(subschema)) or self._compile(subschema)
-        if compiled is None:
-            return None
-        try:
-            valid = compiled.is_valid(instance)
-        except Exception:  # what jsonschema-rs cannot read, the jsonschema path walks
-            return None
-        if not valid and getattr(_state, "uncertain", False):
-            _state.uncertain = False
-            return None
-        return valid
+        return None if compiled is None else _verdict(compiled, instance)
 
 
 def enable_pruning(catalog: Catalog) -> None:

@@ -30,6 +30,7 @@ from typing import Any
 import re2
 
 from invoicespec import _rules
+from invoicespec._catalog import reachable
 from invoicespec._ecma import explicit
 from invoicespec._pointer import MISSING, parse_pointer, resolve
 
@@ -87,9 +88,10 @@ def pattern_search(compiled: Any, text: str) -> Any:
 
 #: Set by the fast path, per flavour (True: requests): ``verdict(subschema, instance)``, True or
 #: False when the fast path can tell whether ``instance`` is valid against ``subschema``, else
-#: None; ``verdict.valid(subschema, instance)``, whether it is True. ``properties``, ``items`` and ``$ref`` skip a valid subtree (it holds no error to report,
-#: and walking it is the jsonschema path's whole cost on a large payload with one fault); ``if``
-#: takes its condition's verdict from it.
+#: None; ``verdict.valid(subschema, instance)``, whether it is True. ``properties``, ``items``
+#: and ``$ref`` skip a valid subtree (it holds no error to report, and walking it is the
+#: jsonschema path's whole cost on a large payload with one fault); ``if`` takes its
+#: condition's verdict from it.
 PRUNERS: dict[bool, Any] = {}
 
 
@@ -148,8 +150,6 @@ _MAX_RESOLVED = 4096
 
 def _uses_dynamic_scope(resolved: Any) -> bool:
     """Whether a ``$dynamicRef`` can be reached from a resolved target, following ``$ref``."""
-    from invoicespec._catalog import reachable
-
     return any("$dynamicRef" in schema for schema, _ in reachable([(resolved.contents, resolved.resolver)]))
 
 
@@ -482,6 +482,7 @@ VOCABULARY = {
     "x-references": references,
     "x-contiguous": contiguous,
 }
+
 
 def _pruning(request: bool) -> dict[str, Any]:
     return {"properties": _properties(request), "items": _items(request), "$ref": _ref(request), "if": _if(request)}

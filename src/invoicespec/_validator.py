@@ -5,20 +5,18 @@ by composition (``validators.extend``, never subclassing) with the vocabulary's
 keywords, the library's own format checker and type checker -> :class:`Validator`,
 which adds what the part's kind needs (case-insensitive header names, typed path
 parameters), the JSON-data guard, the public error records and normalization.
+Verdicts come first from the part's fast path (``_fast``: jsonschema-rs); the
+jsonschema validator decides only when that cannot tell, and writes error reports.
+Each is compiled on first need.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from functools import lru_cache
 from decimal import Decimal
-from typing import Any, Literal
-
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from referencing import Registry
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Literal
 
 from invoicespec import _normalize
 from invoicespec._catalog import Catalog
@@ -30,6 +28,9 @@ from invoicespec._pointer import format_pointer, parse_pointer
 from invoicespec._report import report
 from invoicespec._variants import declared_fields
 from invoicespec._errors import Error, InvalidPayload
+
+if TYPE_CHECKING:
+    from referencing import Registry
 
 __all__ = ["Validator", "compile_schema"]
 
@@ -54,6 +55,7 @@ def _jsonschema_classes() -> tuple[Any, Any, Any]:
     request = validators.extend(Draft202012Validator, REQUEST_KEYWORDS, type_checker=types)
     response = validators.extend(Draft202012Validator, RESPONSE_KEYWORDS, type_checker=types)
     return request, response, format_checker()
+
 
 Kind = Literal["body", "headers", "path"]
 _NO_FAST_PATH: Any = object()  # compiled, and there is none
