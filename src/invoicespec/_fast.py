@@ -465,15 +465,16 @@ class _Plan:
         self.catalog = catalog
         derived = catalog.derived if catalog.derived is not None else derive(catalog)
         located = {
-            (uri, format_pointer(pointer)): node
+            f"{uri}#{format_pointer(pointer)}": node
             for uri, document in catalog.documents.items() for pointer, node in subschemas(document)
         }
+        #: id of every subschema of the catalog -> its place, ``uri#pointer``
+        self.places = {id(node): place for place, node in located.items()}
         self.guards: dict[int, set[str]] = {}
         for uri, places in derived["guards"].items():
             for pointer, keyword in places:
-                self.guards.setdefault(id(located[uri, pointer]), set()).add(keyword)
+                self.guards.setdefault(id(located[f"{uri}#{pointer}"]), set()).add(keyword)
         self.unplaced = set(derived["unplaced"])
-        self.own_ids = {id(node) for node in located.values()}
         self._negated: set[int] | None = None
         self._registries: dict[bool, tuple[dict[str, Any], Any]] = {}
 
@@ -506,7 +507,7 @@ class _Plan:
         except NoPlace:
             return None
         for key, placed in guards.items():
-            if key in self.own_ids and self.guards.get(key) != placed:
+            if key in self.places and self.guards.get(key) != placed:
                 return None
         return guards
 
@@ -520,15 +521,9 @@ class Pruner:
         self._plan = plan
         self._request = request
         self._compiled: dict[int, Any] = {}
-        catalog = plan.catalog
-        below = {id(schema) for schema, _ in reachable(_roots(catalog, request).values())}
-        self._places = {  # only this flavour's subschemas: the others are never asked about
-            id(node): f"{uri}#{format_pointer(pointer)}"
-            for uri, document in catalog.documents.items()
-            if not uri.startswith(BASE_URI + META_FOLDER)
-            for pointer, node in subschemas(document)
-            if id(node) in below
-        }
+        below = {id(schema) for schema, _ in reachable(_roots(plan.catalog, request).values())}
+        # only this flavour's subschemas (the others are never asked about), meta-schemas never
+        self._places = {key: place for key, place in plan.places.items() if key in below}
 
     def _compile(self, subschema: Any) -> Any:
         place = self._places.get(id(subschema))
