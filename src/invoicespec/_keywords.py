@@ -238,6 +238,11 @@ def _unknown_field_among(name: str, declared: tuple[str, ...]) -> str:
 
 def _canonical(value: Any) -> Any:
     """A hashable form in which equal JSON values (1 and 1.0, key order) are equal."""
+    kind = type(value)
+    if kind is str:  # the usual keys first
+        return ("string", value)
+    if kind is int:
+        return ("number", value)
     if isinstance(value, dict):
         return ("object", frozenset((key, _canonical(item)) for key, item in value.items()))
     if isinstance(value, list):
@@ -409,13 +414,7 @@ def references(validator, links: list[dict], instance: Any, schema: dict) -> Err
             value, _ = resolve(target, key)
             if value is not MISSING and value is not None:
                 known.setdefault(_canonical(value), value)
-        target_name, key_name = link["target"][1:], link["key"][1:]
-        if known:
-            listed = ", ".join(_rules.short(v) for v in list(known.values())[:10])
-            allowed = f"the {key_name} values there are {listed}{', ...' if len(known) > 10 else ''}"
-        else:
-            allowed = "there are none"
-        kinds = {_canonical(v)[0] for v in known.values()}
+        kinds = {kind for kind, _ in known}
         for index, item in enumerate(sources):
             value, path = resolve(item, field)
             if value is MISSING or value is None or _canonical(value) in known:
@@ -423,10 +422,18 @@ def references(validator, links: list[dict], instance: Any, schema: dict) -> Err
             if kinds and _canonical(value)[0] not in kinds:
                 continue  # a value of another type than the keys: `type` reports it
             yield _error(
-                f"{link['field'][1:]} {_rules.short(value)} names no item of {target_name} by its {key_name} "
-                f"({allowed})",
+                f"{link['field'][1:]} {_rules.short(value)} names no item of {link['target'][1:]} by its "
+                f"{_known(link['key'][1:], list(known.values()))})",
                 path=[*source_path, index, *path], instance=value,
             )
+
+
+def _known(key_name: str, values: list[Any]) -> str:
+    """``key (the key values there are ...``: what x-references allows, for its message."""
+    if not values:
+        return f"{key_name} (there are none"
+    listed = ", ".join(_rules.short(v) for v in values[:10])
+    return f"{key_name} (the {key_name} values there are {listed}{', ...' if len(values) > 10 else ''}"
 
 
 def contiguous(validator, options: dict, instance: Any, schema: dict) -> Errors:
