@@ -31,6 +31,7 @@ an open value nested deep enough that the payload's depth limit might apply).
 from __future__ import annotations
 
 import threading
+from urllib.parse import unquote, urljoin
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +44,7 @@ from invoicespec._catalog import (
 from invoicespec._ecma import explicit
 from invoicespec._flatten import Sub, applied, choose, flatten
 from invoicespec._formats import FORMAT_SCHEMAS
+from invoicespec._hoist import MEMBERS, Bail, Check, Uncertain, compile_checks, plan_checks, reached_under
 from invoicespec._instance import MAX_DEPTH, MAX_INT_BITS, WIDEST, check_json
 from invoicespec._pointer import MISSING, format_pointer, parse_pointer, resolve
 
@@ -56,13 +58,18 @@ _OPEN_DEPTH = MAX_DEPTH // 2
 _SMALL = 10**300
 _MAX_SCHEMA_DEPTH = 50  # deeper than any payload the schemas describe: treated as open
 _INT64 = 2**63 - 1
-_RANGE = {"anyOf": [{"maximum": _INT64, "minimum": -_INT64}, {"x-fast-range": True}]}
+# check_json's number range, natively: the 64-bit bounds first, as comparing with bounds of 3,900 digits is
+# slow, and those only for the rare number beyond
+_RANGE = {"anyOf": [{"maximum": _INT64, "minimum": -_INT64}, {"exclusiveMaximum": WIDEST, "exclusiveMinimum": -WIDEST}]}
 # An open value: scalars of the usual range pass natively, anything else meets check_json.
 _OPEN = {"anyOf": [
     {"type": ["string", "boolean", "null"]},
     {"type": "number", "maximum": _INT64, "minimum": -_INT64},
     {"x-fast-open": True},
 ]}
+# An open value for a lean engine: numbers within check_json's range, any other JSON type (containers are
+# checked after the engine, by _OpenValue).
+_SCALARS = {"anyOf": [{"type": ["string", "boolean", "null", "object", "array"]}, {"type": "number", **_RANGE}]}
 _NATIVE_DIGITS = 15  # 10**15 is exact as a double, whatever jsonschema-rs stores bounds as
 
 _state = threading.local()
@@ -96,10 +103,32 @@ def _at(instance: dict, parts: tuple[str, ...]) -> Any:
     return resolve(instance, parts)[0]
 
 
+def _in_order(first: Any, second: Any, strict: bool) -> bool:
+    """True when two values are surely in order by text alone: ISO dates or date-times of the very
+    same shape (same length, same ``T``, same zone), ``first`` before ``second`` (or equal, unless
+    ``strict``). False means "ask the rule": it is never an error by itself."""
+    if type(first) is not str or type(second) is not str or len(first) != len(second):
+        return False
+    if not (first < second or (first == second and not strict)):
+        return False
+    if len(first) == 10:
+        return True  # two dates (or text that is not a date: then nothing is checked)
+    if len(first) < 19 or first[10] != second[10]:
+        return False
+    zone = first[-1]
+    if zone in "Zz":
+        return second[-1] == zone
+    if first[-6] in "+-":
+        return first[-6:] == second[-6:]
+    return second[-1] not in "Zz" and second[-6] not in "+-"  # two local date-times
+
+
 class _DateOrder:
-    """``x-date-order`` for verdicts: the rule (``compare_temporal``) with the pointers read once."""
+    """``x-date-order`` for verdicts: the rule (``compare_temporal``) with the pointers read once,
+    and same-shaped ISO values compared as text (:func:`_in_order`)."""
 
     __slots__ = ("pairs",)
+    in_order = staticmethod(_in_order)
 
     def __init__(self, parent_schema: dict, value: list[dict], schema_path: list) -> None:
         self.pairs = [
@@ -115,11 +144,24 @@ class _DateOrder:
             if first is MISSING:
                 continue
             second = _at(instance, later)
-            if second is MISSING:
+            if second is MISSING or _in_order(first, second, strict):
                 continue
             order = _rules.compare_temporal(first, second)
             if order is not None and (order > 0 or (order == 0 and strict)):
                 raise ValueError("dates out of order")
+
+    def inline(self, value: str, me: str) -> list[str]:
+        """Pairs of members of the object itself (nearly all) read and compared in place."""
+        if any(len(earlier) != 1 or len(later) != 1 for earlier, later, _ in self.pairs):
+            return [f"{me}.validate({value})"]
+        lines = [f"if isinstance({value}, dict):"]
+        for earlier, later, strict in self.pairs:
+            lines += [
+                f"    first, second = {value}.get({earlier[0]!r}, MISSING), {value}.get({later[0]!r}, MISSING)",
+                f"    if not (first is MISSING or second is MISSING or {me}.in_order(first, second, {strict})):",
+                f"        {me}.validate({value})",
+            ]
+        return lines
 
 
 class _Phone:
@@ -168,17 +210,29 @@ class _NoTuple(_Guard):
         if isinstance(instance, tuple):
             raise ValueError("a tuple is not JSON data")
 
+    def inline(self, value: str, me: str) -> list[str]:
+        return [f"if isinstance({value}, tuple): {me}.validate({value})"]
 
-class _Range(_Guard):
-    """On unbounded numbers beyond 64 bits: check_json's range (integers and Decimals below 2**12955)."""
 
-    __slots__ = ()
+class _Digits:
+    """``x-digits`` on numbers, after a lean engine (:func:`_digits`) let every number through."""
+
+    __slots__ = ("integral", "fractional", "bound")
+
+    def __init__(self, parent_schema: dict, value: dict, schema_path: list) -> None:
+        self.integral, self.fractional = value["integer"], value["fraction"]
+        self.bound = 10**self.integral
 
     def validate(self, instance: Any) -> None:
-        if isinstance(instance, int) and instance.bit_length() > MAX_INT_BITS:
-            raise ValueError("out of range")
-        if isinstance(instance, Decimal) and instance.is_finite() and instance.copy_abs() >= WIDEST:
-            raise ValueError("out of range")
+        kind = type(instance)
+        if kind is int or kind is float:
+            if -self.bound < instance < self.bound and (kind is int or instance.is_integer()):
+                return  # only integral digits, fewer than the limit
+        elif kind is str or kind is bool or not isinstance(instance, int | float | Decimal):
+            return  # text is checked by the engine; other values are not numbers
+        count = _rules.count_digits(instance)
+        if count is not None and (count.integral > self.integral or count.fractional > self.fractional):
+            raise ValueError("too many digits")
 
 
 class _OpenItems(_Guard):
@@ -210,6 +264,15 @@ class _OpenValue(_Guard):
     def validate(self, instance: Any) -> None:
         _check_open(instance)
 
+    def inline(self, value: str, me: str) -> list[str]:
+        """After a lean engine (``_SCALARS``): only what is not a plain scalar needs a look."""
+        return [f"if not ({value} is None or type({value}) in {me}.SCALARS): {me}.validate({value})"]
+
+    SCALARS = frozenset({str, bool, int, float})
+
+
+#: The vocabulary's keywords that stay Python keywords (the others become standard keywords).
+PYTHON_KEYWORDS = frozenset(_keywords.VOCABULARY) - {"x-required-any-of", "x-digits"}
 
 KEYWORDS: dict[str, type] = {
     **{name: _rule(check, f"Rule[{name}]") for name, check in _keywords.VOCABULARY.items()},
@@ -218,9 +281,12 @@ KEYWORDS: dict[str, type] = {
     "x-iban": _Iban,
     "x-fast-array": _NoTuple,
     "x-fast-open-items": _OpenItems,
-    "x-fast-range": _Range,
     "x-fast-open": _OpenValue,
 }
+
+
+#: How :meth:`_Plan.checks_of` checks what a lean engine leaves out, where it differs from ``KEYWORDS``.
+LEAN_CHECKS: dict[str, type] = {"x-digits": _Digits, "x-fast-open": _OpenValue, MEMBERS: _OpenValue}
 
 
 # -- rewriting schemas ----------------------------------------------------------------------------
@@ -240,8 +306,11 @@ def _bounded(node: dict) -> bool:
     return (upper and lower) or "x-digits" in node
 
 
-def _digits(limits: dict) -> dict:
-    """``x-digits`` as native branches, with the rule as the last resort (floats, Decimals, huge integers)."""
+def _digits(limits: dict, lean: bool = False) -> dict:
+    """``x-digits`` as native branches, with the rule as the last resort (floats, Decimals, huge integers).
+
+    ``lean``: the last resort accepts every number, and :class:`_Digits` runs the rule on numbers after.
+    """
     integral, fractional = limits["integer"], limits["fraction"]
     branches: list[dict] = [{"not": {"type": ["string", "number"]}}]
     branches.append({
@@ -252,15 +321,17 @@ def _digits(limits: dict) -> dict:
     })
     if integral <= _NATIVE_DIGITS:
         branches.append({"type": "integer", "exclusiveMaximum": 10**integral, "exclusiveMinimum": -(10**integral)})
-    branches.append({"x-digits": limits})
+    branches.append({"type": "number"} if lean else {"x-digits": limits})
     return {"anyOf": branches}
 
 
-def rewrite(node: Any, request: bool, guards: dict[int, set[str]]) -> Any:
+def rewrite(node: Any, request: bool, guards: dict[int, set[str]], lean: bool = False) -> Any:
     """``node`` as the fast path compiles it (a new object; ``node`` is not changed).
 
     ``request`` selects request semantics (``readOnly`` refused); ``guards`` maps
     the ids of subschemas to the open-value guards they carry (:func:`place_guards`).
+    ``lean`` leaves out every Python keyword and guard (:meth:`_Plan.checks_of` gives
+    them, to run after the engine): what is left is standard keywords only.
     """
     if not isinstance(node, dict):
         return node
@@ -269,13 +340,15 @@ def rewrite(node: Any, request: bool, guards: dict[int, set[str]]) -> Any:
     out: dict[str, Any] = {}
     extra: list[dict] = []
     for key, item in node.items():
+        if lean and key in PYTHON_KEYWORDS:
+            continue
         if key in SCHEMA_MAPS and isinstance(item, dict):
             names = {name: (explicit(name) if key == "patternProperties" else name) for name in item}
-            out[key] = {names[name]: rewrite(sub, request, guards) for name, sub in item.items()}
+            out[key] = {names[name]: rewrite(sub, request, guards, lean) for name, sub in item.items()}
         elif key in SCHEMA_LISTS and isinstance(item, list):
-            out[key] = [rewrite(sub, request, guards) for sub in item]
+            out[key] = [rewrite(sub, request, guards, lean) for sub in item]
         elif key in ONE_SCHEMA:
-            out[key] = rewrite(item, request, guards)
+            out[key] = rewrite(item, request, guards, lean)
         elif key == "$schema":
             out[key] = STANDARD_DIALECT
         elif key == "pattern":
@@ -285,24 +358,29 @@ def rewrite(node: Any, request: bool, guards: dict[int, set[str]]) -> Any:
         elif key == "x-required-any-of":
             extra.append({"anyOf": [{"required": [name]} for name in item]})
         elif key == "x-digits":
-            extra.append(_digits(item))
+            extra.append(_digits(item, lean))
         elif key in _ANNOTATIONS or key == "readOnly":
             continue
         else:
             out[key] = item
     types = node.get("type", ())
     types = (types,) if isinstance(types, str) else types
-    if "array" in types:
-        out["x-fast-array"] = True
     if ("integer" in types or "number" in types) and not _bounded(node):
-        # check_json's range: natively for what fits 64 bits (bounds beyond cost jsonschema-rs a slow
-        # comparison on every number), by the Python keyword for the rare rest
         if "anyOf" in out:
             extra.append(_RANGE)
         else:
             out.update(_RANGE)
+    if lean:  # scalars of open values checked here; containers and the rest by the checks after
+        for keyword in guards.get(id(node), ()):
+            if keyword == MEMBERS:
+                out.setdefault("additionalProperties", _SCALARS)
+            elif keyword == "x-fast-open":
+                extra.append(_SCALARS)
+        return {**out, "allOf": [*out.get("allOf", ()), *extra]} if extra else out
+    if "array" in types:
+        out["x-fast-array"] = True
     for keyword in sorted(guards.get(id(node), ())):
-        if keyword == "x-fast-members":  # undeclared members: JSON data, whatever else they may be
+        if keyword == MEMBERS:  # undeclared members: JSON data, whatever else they may be
             out.setdefault("additionalProperties", _OPEN)
         elif keyword == "x-fast-open":
             extra.append(_OPEN)
@@ -325,28 +403,7 @@ class NoPlace(Exception):
 
 def _negated(roots: list[Sub]) -> set[int]:
     """The ids of subschemas reachable under a negating keyword (there a guard could flip a verdict)."""
-    negated: set[int] = set()
-    seen: set[tuple[int, bool]] = set()
-    stack: list[tuple[Any, Any, bool]] = [(schema, resolver, False) for schema, resolver in roots]
-    while stack:
-        schema, resolver, negative = stack.pop()
-        if not isinstance(schema, dict) or (id(schema), negative) in seen:
-            continue
-        seen.add((id(schema), negative))
-        if negative:
-            negated.add(id(schema))
-        if isinstance(schema.get("$ref"), str):
-            resolved = resolver.lookup(schema["$ref"])
-            stack.append((resolved.contents, resolved.resolver, negative))
-        for key, item in schema.items():
-            below = negative or key in _NEGATING
-            if key in SCHEMA_MAPS and key != "$defs" and isinstance(item, dict):
-                stack.extend((sub, resolver, below) for sub in item.values())
-            elif key in SCHEMA_LISTS and isinstance(item, list):
-                stack.extend((sub, resolver, below) for sub in item)
-            elif key in ONE_SCHEMA:
-                stack.append((item, resolver, below))
-    return negated
+    return reached_under(roots, lambda schema, key: key in _NEGATING)
 
 
 def place_guards(roots: list[Sub], negated: set[int], guards: dict[int, set[str]]) -> None:
@@ -418,24 +475,86 @@ def _verdict(compiled: Any, instance: Any) -> bool | None:
 
 
 class FastPath:
-    """A compiled part: :meth:`verdict` answers True, False, or None when only the full path can tell."""
+    """A compiled part: :meth:`verdict` answers True, False, or None when only the full path can tell.
 
-    __slots__ = ("_compiled",)
+    ``check`` runs the Python keywords a lean engine left out (:mod:`_hoist`); when one fails where it
+    may not apply, ``whole()`` gives the engine that runs them in place (compiled on first need).
+    ``certain``: no check can fail that way, so an invalid verdict of the engine stands alone.
+    """
 
-    def __init__(self, compiled: Any) -> None:
+    __slots__ = ("_compiled", "_is_valid", "_check", "_certain", "_whole", "_whole_compiled")
+
+    def __init__(
+        self, compiled: Any, check: Check | None = None, certain: bool = True, whole: Any = None,
+    ) -> None:
         self._compiled = compiled
+        self._is_valid = compiled.is_valid
+        self._check = check
+        self._certain = certain
+        self._whole = whole
+        self._whole_compiled: Any = None
 
     def verdict(self, instance: Any) -> bool | None:
-        return _verdict(self._compiled, instance)
+        try:
+            verdict = self._is_valid(instance)
+        except Exception:  # a value jsonschema-rs cannot read
+            return None
+        if not verdict:
+            if getattr(_state, "uncertain", False):
+                _state.uncertain = False
+                return None
+            if self._certain:
+                return False
+        if self._check is None:
+            return verdict
+        try:
+            self._check(instance)
+        except Uncertain:
+            if self._whole_compiled is None:
+                self._whole_compiled = self._whole()
+            return _verdict(self._whole_compiled, instance)
+        except ValueError:
+            if getattr(_state, "uncertain", False):
+                _state.uncertain = False
+                return None
+            return False
+        except Exception:  # a rule that cannot read the value: the full path decides
+            return None
+        return verdict
 
 
-def _roots(catalog: Catalog, request: bool | None = None) -> dict[str, Sub]:
-    """Each part's schema (of one flavour, or all) with its resolver, by the part's schema URI."""
+def _roots(catalog: Catalog, request: bool | None = None, plain: bool = False) -> dict[str, Sub]:
+    """Each part's schema (of one flavour, or all) with its resolver, by the part's schema URI.
+
+    ``plain``: resolvers that look ``$ref``s up in the documents themselves (:class:`_Lookup`), without
+    building the referencing registry (a cold start's cost).
+    """
     return {
-        spec.schema_uri: (catalog.documents[spec.schema_uri], catalog.registry.resolver(base_uri=spec.schema_uri))
+        spec.schema_uri: (
+            catalog.documents[spec.schema_uri],
+            _Lookup(catalog.documents, spec.schema_uri) if plain else catalog.registry.resolver(base_uri=spec.schema_uri),
+        )
         for operation in catalog.operations.values() for spec in operation.parts.values()
         if request is None or spec.name.startswith("request") == request
     }
+
+
+class _Lookup:
+    """What the walks here need of a referencing resolver: ``lookup(ref)`` giving ``.contents`` and
+    ``.resolver``, for the references the catalog allows (a shipped document, a JSON Pointer fragment;
+    checked when the catalog is loaded)."""
+
+    __slots__ = ("documents", "base", "contents", "resolver")
+
+    def __init__(self, documents: dict[str, Any], base: str, contents: Any = None) -> None:
+        self.documents, self.base, self.contents, self.resolver = documents, base, contents, self
+
+    def lookup(self, ref: str) -> _Lookup:
+        uri, _, fragment = urljoin(self.base, ref).partition("#")
+        found = resolve(self.documents[uri], parse_pointer(unquote(fragment)))[0]
+        if found is MISSING:
+            raise LookupError(f"{ref!r} names nothing in {uri}")
+        return _Lookup(self.documents, uri, found)
 
 
 def derive(catalog: Catalog) -> dict[str, Any]:
@@ -477,6 +596,7 @@ class _Plan:
         self.unplaced = set(derived["unplaced"])
         self._negated: set[int] | None = None
         self._registries: dict[bool, tuple[dict[str, Any], Any]] = {}
+        self._lean: dict[bool, tuple[dict[str, Any], Any, dict[str, tuple[Check | None, bool]]]] = {}
 
     @property
     def negated(self) -> set[int]:
@@ -494,6 +614,46 @@ class _Plan:
             }
             found = self._registries[request] = (documents, jsonschema_rs.Registry(list(documents.items())))
         return found
+
+    def lean(self, request: bool) -> tuple[dict[str, Any], Any, dict[str, tuple[Check | None, bool]]]:
+        """The shipped documents of one flavour with standard keywords only (``rewrite(..., lean=True)``),
+        their registry, and by part schema URI the part's checks (:mod:`_hoist`; None: nothing to
+        check) and whether they are all sure. A part that cannot be hoisted is not listed: it is compiled whole, from :meth:`registry`."""
+        found = self._lean.get(request)
+        if found is None:
+            checks: dict[str, tuple[Check | None, bool]] = {}
+            for uri, root in _roots(self.catalog, request, plain=True).items():
+                if uri in self.unplaced:
+                    continue
+                try:
+                    location = plan_checks(root, lambda schema: self.checks_of(schema, request))
+                except (Bail, LookupError, ValueError):  # the part is compiled whole (an $anchor, say)
+                    continue
+                checks[uri] = (None, True) if location.empty() else (compile_checks(location), location.certain())
+            documents = {
+                uri: rewrite(document, request, self.guards, lean=True)
+                for uri, document in self.catalog.documents.items()
+                if not uri.startswith(BASE_URI + META_FOLDER)
+            }
+            found = self._lean[request] = (documents, jsonschema_rs.Registry(list(documents.items())), checks)
+        return found
+
+    def checks_of(self, schema: dict, request: bool) -> list[tuple[str, Any, bool]]:
+        """What a lean :func:`rewrite` leaves out of one subschema, as checks: (keyword, check, always
+        sure). The JSON-data guards are always sure: check_json holds for every value of a payload."""
+        if request and schema.get("readOnly") is True:
+            return []  # refused by the engine wherever it applies
+        checks = [(keyword, schema[keyword], False) for keyword in schema if keyword in PYTHON_KEYWORDS]
+        if isinstance(schema.get("x-digits"), dict):
+            checks.append(("x-digits", schema["x-digits"], False))
+        types = schema.get("type", ())
+        types = (types,) if isinstance(types, str) else types
+        if "array" in types:
+            checks.append(("x-fast-array", True, True))
+        for keyword in sorted(self.guards.get(id(schema), ())):
+            checks.append((keyword, True, True))
+        return [(keyword, LEAN_CHECKS.get(keyword, KEYWORDS.get(keyword))(schema, value, []), sure)
+                for keyword, value, sure in checks]
 
     def guards_for(self, schema: dict, uri: str) -> dict[int, set[str]] | None:
         """Guards for a schema outside the catalog, or None when they would have to change shipped documents."""
@@ -583,16 +743,30 @@ def compile_fast(catalog: Catalog, schema: dict, request: bool) -> FastPath | No
         if uri in plan.unplaced:
             return None
         with _lock:
-            documents, registry = plan.registry(request)
-        rewritten = documents[uri]
-    else:
-        guards = plan.guards_for(schema, uri) if isinstance(schema, dict) else {}
-        if guards is None:
-            return None
-        with _lock:
-            _, registry = plan.registry(request)
-        rewritten = rewrite(schema, request, guards)
+            documents, registry, checks = plan.lean(request)
+        if uri in checks:  # standard keywords in the engine, every Python keyword after it
+            check, certain = checks[uri]
+            compiled = jsonschema_rs.validator_for(
+                documents[uri], registry=registry, base_uri=uri, offline=True, validate_formats=False,
+            )
+            return FastPath(compiled, check, certain, lambda: _whole(plan, uri, request))
+        return FastPath(_whole(plan, uri, request))
+    guards = plan.guards_for(schema, uri) if isinstance(schema, dict) else {}
+    if guards is None:
+        return None
+    with _lock:
+        _, registry = plan.registry(request)
     compiled = jsonschema_rs.validator_for(
-        rewritten, registry=registry, keywords=KEYWORDS, base_uri=uri, offline=True, validate_formats=False,
+        rewrite(schema, request, guards), registry=registry, keywords=KEYWORDS, base_uri=uri, offline=True,
+        validate_formats=False,
     )
     return FastPath(compiled)
+
+
+def _whole(plan: _Plan, uri: str, request: bool) -> Any:
+    """A shipped part compiled whole: every Python keyword and guard in place, in the engine."""
+    with _lock:
+        documents, registry = plan.registry(request)
+    return jsonschema_rs.validator_for(
+        documents[uri], registry=registry, keywords=KEYWORDS, base_uri=uri, offline=True, validate_formats=False,
+    )

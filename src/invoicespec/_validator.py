@@ -171,7 +171,11 @@ class Validator:
 
     def is_valid(self, instance: Any) -> bool:
         """Whether ``instance`` has no problem at all (stops at the first one)."""
-        verdict = self._verdict(instance)
+        fast = self._fast
+        if fast is not None and fast is not _NO_FAST_PATH and self._kind == "body":  # the hot path, shortest
+            verdict = fast.verdict(instance)
+        else:
+            verdict = self._verdict(instance)
         return self._full_is_valid(instance) if verdict is None else verdict
 
     def _full_is_valid(self, instance: Any) -> bool:

@@ -1,0 +1,271 @@
+"""Hoisting: the Python keywords run on the payload itself, after the compiled engine.
+
+jsonschema-rs runs a schema with Python keywords in a slower mode (measured: about
+1.5 times the time of the same schema without them, even where no Python keyword
+is reached) and rebuilds a Python copy of every value it hands to one. So the
+fast path compiles the standard keywords alone, and runs every Python keyword
+afterwards, in Python, on the caller's own objects.
+
+Where a keyword applies is decided by the instance's path alone when it is reached
+through ``$ref``, ``allOf``, ``properties``, ``prefixItems``, ``items`` and
+``additionalProperties``: such a check is *sure*, and its failure makes the payload
+invalid. Under ``anyOf``, ``oneOf``, ``not``, ``if``/``then``/``else``,
+``dependentSchemas``, ``contains``, ``patternProperties`` and ``unevaluated*``,
+whether it applies depends on other outcomes, so the check is run wherever it
+might apply (over-approximated: every branch, every member): if it holds there, it
+holds wherever it actually applies, and the compiled engine's verdict (which took
+the keyword as true) is exact; if it fails there, the verdict is
+:class:`Uncertain` and the caller asks an engine that runs the keyword in place.
+
+:func:`plan_checks` builds one part's checks as a tree of locations, and
+:func:`compile_checks` turns the tree into one generated Python function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from invoicespec._catalog import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
+from invoicespec._flatten import Sub
+from invoicespec._pointer import MISSING
+
+__all__ = ["MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "plan_checks", "reached_under"]
+
+#: Keywords whose subschemas apply depending on the value, or on another subschema's outcome.
+CONDITIONAL = frozenset({"anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"})
+#: A check under this keyword name applies to the members an object does not declare.
+MEMBERS = "x-fast-members"
+_MAX_DEPTH = 50  # deeper than any payload the schemas describe
+_MAX_INDENT = 40  # levels of indentation in one generated function
+
+Check = Callable[[Any], None]  # raises ValueError when the value breaks the rule
+
+
+class Rule(Protocol):
+    """A check as :func:`compile_checks` takes it: ``validate`` raises ValueError when the value breaks the
+    rule; an optional ``inline(value, me)`` gives the same as lines of Python source, reading the value
+    from the variable ``value`` and reaching the rule itself as ``me``."""
+
+    def validate(self, instance: Any) -> None: ...
+
+
+class Bail(Exception):
+    """The part cannot be hoisted (a ``$dynamicRef``, ``propertyNames``, ``contentSchema``, or nesting
+    deeper than any payload): it is compiled whole, with its Python keywords in place."""
+
+
+class Uncertain(Exception):
+    """A check failed where it may not apply: only an engine running it in place can tell."""
+
+
+def reached_under(roots: Iterable[Sub], under: Callable[[dict, str], bool]) -> set[int]:
+    """The ids of the subschemas reachable from ``roots`` below a keyword ``key`` of a subschema
+    ``schema`` for which ``under(schema, key)`` holds (following ``$ref``, never ``$defs`` alone)."""
+    found: set[int] = set()
+    seen: set[tuple[int, bool]] = set()
+    stack: list[tuple[Any, Any, bool]] = [(schema, resolver, False) for schema, resolver in roots]
+    while stack:
+        schema, resolver, below = stack.pop()
+        if not isinstance(schema, dict) or (id(schema), below) in seen:
+            continue
+        seen.add((id(schema), below))
+        if below:
+            found.add(id(schema))
+        if isinstance(schema.get("$ref"), str):
+            resolved = resolver.lookup(schema["$ref"])
+            stack.append((resolved.contents, resolved.resolver, below))
+        for key, item in schema.items():
+            deeper = below or under(schema, key)
+            if key in SCHEMA_MAPS and key != "$defs" and isinstance(item, dict):
+                stack.extend((sub, resolver, deeper) for sub in item.values())
+            elif key in SCHEMA_LISTS and isinstance(item, list):
+                stack.extend((sub, resolver, deeper) for sub in item)
+            elif key in ONE_SCHEMA:
+                stack.append((item, resolver, deeper))
+    return found
+
+
+@dataclass
+class Location:
+    """What applies at one location of a payload, and below it."""
+
+    #: (subschema id, keyword, rule, sure)
+    checks: list[tuple[int, str, Rule, bool]] = field(default_factory=list)
+    properties: dict[str, Location] = field(default_factory=dict)
+    prefix: dict[int, Location] = field(default_factory=dict)
+    items: dict[int, Location] = field(default_factory=dict)  # from this index on
+    others: list[tuple[frozenset[str], Location]] = field(default_factory=list)  # members not declared
+
+    def empty(self) -> bool:
+        return not (self.checks or self.properties or self.prefix or self.items or self.others)
+
+    def certain(self) -> bool:
+        """Whether every check here and below is sure (its failure alone makes a payload invalid)."""
+        return all(sure for *_, sure in self.checks) and all(
+            below.certain() for below in [*self.properties.values(), *self.prefix.values(), *self.items.values(),
+                                          *(below for _, below in self.others)]
+        )
+
+    def prune(self) -> bool:
+        """Drop the locations below that check nothing; True when nothing is left here either."""
+        self.properties = {name: below for name, below in self.properties.items() if not below.prune()}
+        self.prefix = {index: below for index, below in self.prefix.items() if not below.prune()}
+        self.items = {start: below for start, below in self.items.items() if not below.prune()}
+        self.others = [(names, below) for names, below in self.others if not below.prune()]
+        return self.empty()
+
+
+def plan_checks(root: Sub, checks_of: Callable[[dict], list[tuple[str, Rule, bool]]]) -> Location:
+    """Every check of one part at its locations: ``checks_of(subschema)`` gives a subschema's checks as
+    (keyword, rule, always sure). Raises :class:`Bail` when the part cannot be hoisted."""
+    top = Location()
+    stack: list[tuple[Location, Any, Any, int, bool]] = [(top, root[0], root[1], 0, True)]
+    visited: set[tuple[int, int, bool]] = set()
+    while stack:
+        here, schema, resolver, depth, sure = stack.pop()
+        if not isinstance(schema, dict) or (id(here), id(schema), sure) in visited:
+            continue
+        visited.add((id(here), id(schema), sure))
+        if depth > _MAX_DEPTH:
+            raise Bail("the schema nests deeper than any payload it describes")
+        for keyword in ("$dynamicRef", "propertyNames", "contentSchema"):
+            if keyword in schema:
+                raise Bail(f"{keyword} is not followed here")
+        declared = frozenset(schema.get("properties", ()))
+        for keyword, check, always in checks_of(schema):
+            if keyword == MEMBERS:
+                here.others.append((declared, Location(checks=[(id(schema), keyword, check, True)])))
+            else:
+                here.checks.append((id(schema), keyword, check, sure or always))
+
+        def below(where: Location, sub: Any, deeper: int = depth + 1, certain: bool = sure) -> None:
+            stack.append((where, sub, resolver, deeper, certain))
+
+        if isinstance(schema.get("$ref"), str):
+            resolved = resolver.lookup(schema["$ref"])
+            stack.append((here, resolved.contents, resolved.resolver, depth, sure))
+        for sub in schema.get("allOf", ()):
+            below(here, sub, depth)
+        for keyword in CONDITIONAL & schema.keys():
+            value = schema[keyword]
+            if keyword in SCHEMA_MAPS and not isinstance(value, dict) or keyword in SCHEMA_LISTS and not isinstance(value, list):
+                continue  # malformed: refused when the catalog is loaded
+            subs = value if keyword in SCHEMA_LISTS else value.values() if keyword in SCHEMA_MAPS else [value]
+            for sub in subs:
+                below(here, sub, depth, False)
+        for name, sub in schema.get("properties", {}).items():
+            below(here.properties.setdefault(name, Location()), sub)
+        prefix = schema.get("prefixItems", ())
+        for index, sub in enumerate(prefix):
+            below(here.prefix.setdefault(index, Location()), sub)
+        if "items" in schema:
+            below(here.items.setdefault(len(prefix), Location()), schema["items"])
+        for keyword in ("contains", "unevaluatedItems"):  # over-approximated: every item
+            if keyword in schema:
+                below(here.items.setdefault(0, Location()), schema[keyword], certain=False)
+        patterns = schema.get("patternProperties", {})
+        for sub in patterns.values():  # over-approximated: every member
+            others = Location()
+            here.others.append((frozenset(), others))
+            below(others, sub, certain=False)
+        for keyword in ("additionalProperties", "unevaluatedProperties"):
+            if keyword in schema:
+                others = Location()
+                exact = keyword == "additionalProperties" and not patterns
+                here.others.append((declared if exact else frozenset(), others))
+                below(others, schema[keyword], certain=sure and exact)
+    top.prune()
+    return top
+
+
+def compile_checks(location: Location) -> Check:
+    """One function that runs every check of ``location`` and below on a payload (raises ValueError,
+    or :class:`Uncertain` when a check fails where it may not apply).
+
+    The function is generated as Python source: the walk down to the checked
+    locations is a few dictionary lookups and loops, and rules that can (``inline``)
+    are written into it, with no call at all.
+    """
+    namespace: dict[str, Any] = {"MISSING": MISSING, "Uncertain": Uncertain}
+    functions: list[list[str]] = []
+
+    def constant(value: Any) -> str:
+        name = f"k{len(namespace)}"
+        namespace[name] = value
+        return name
+
+    def function(here: Location) -> str:
+        name = f"check{len(functions)}"
+        lines = [f"def {name}(v0):"]
+        functions.append(lines)
+        body(here, "v0", 1, lines, [0])
+        return name
+
+    def body(here: Location, value: str, depth: int, lines: list[str], count: list[int]) -> None:
+        pad = "    " * depth
+        start = len(lines)
+        rules: dict[tuple[int, str], tuple[Rule, bool]] = {}
+        for key, keyword, rule, sure in here.checks:  # a subschema reached twice here is checked once
+            rules[key, keyword] = (rule, sure or rules.get((key, keyword), (None, False))[1])
+        for rule, sure in rules.values():
+            me = constant(rule)
+            inline = getattr(rule, "inline", None)
+            source = inline(value, me) if inline is not None else [f"{me}.validate({value})"]
+            if sure:
+                lines.extend(pad + line for line in source)
+            else:
+                lines.append(f"{pad}try:")
+                lines.extend(f"{pad}    {line}" for line in source)
+                lines.append(f"{pad}except ValueError as error: raise Uncertain(str(error)) from error")
+        if here.properties or here.others:
+            lines.append(f"{pad}if isinstance({value}, dict):")
+            for name, below in here.properties.items():
+                count[0] += 1
+                member = f"v{count[0]}"
+                lines.append(f"{pad}    {member} = {value}.get({name!r}, MISSING)")
+                if depth < _MAX_INDENT:
+                    lines.append(f"{pad}    if {member} is not MISSING:")
+                    body(below, member, depth + 2, lines, count)
+                else:  # Python reads at most 100 levels of indentation: go on in a function of its own
+                    lines.append(f"{pad}    if {member} is not MISSING: {function(below)}({member})")
+            for names, below in here.others:
+                count[0] += 1
+                member = f"v{count[0]}"
+                if names:
+                    known = constant(names)
+                    lines.append(f"{pad}    if not {value}.keys() <= {known}:")  # all declared: nothing to do
+                    lines.append(f"{pad}        for name, {member} in {value}.items():")
+                    lines.append(f"{pad}            if name in {known}: continue")
+                    loop(below, member, depth + 3, lines, count)
+                else:
+                    lines.append(f"{pad}    for {member} in {value}.values():")
+                    loop(below, member, depth + 2, lines, count)
+        if here.prefix or here.items:
+            lines.append(f"{pad}if isinstance({value}, (list, tuple)):")
+            for index, below in here.prefix.items():
+                lines.append(f"{pad}    if len({value}) > {index}: {function(below)}({value}[{index}])")
+            for first, below in here.items.items():
+                count[0] += 1
+                item = f"v{count[0]}"
+                lines.append(f"{pad}    for {item} in {f'{value}[{first}:]' if first else value}:")
+                loop(below, item, depth + 2, lines, count)
+        if len(lines) == start:
+            lines.append(f"{pad}pass")
+
+    def loop(here: Location, value: str, depth: int, lines: list[str], count: list[int]) -> None:
+        """The body of a loop over members or items: written in place when it holds no loop itself
+        (Python allows 20 nested blocks), else a call to a function of its own."""
+        if _loops(here):
+            lines.append(f"{'    ' * depth}{function(here)}({value})")
+        else:
+            body(here, value, depth, lines, count)
+
+    entry = function(location)
+    exec(compile("\n".join(line for lines in functions for line in lines), "<invoicespec checks>", "exec"), namespace)
+    return namespace[entry]
+
+
+def _loops(here: Location) -> bool:
+    return bool(here.items or here.others) or any(_loops(below) for below in [*here.properties.values(), *here.prefix.values()])

@@ -1,0 +1,276 @@
+"""The lean engine and the checks after it (``_hoist``, ``_Plan.lean``).
+
+``test_fast_path.py`` holds the fast path's verdicts to the full path's on payloads;
+these tests pin the pieces: where checks are sure and where they are not, what happens
+when a check fails where it may not apply, the generated code's limits, the text
+comparison of dates, and that the engine really runs without Python keywords.
+"""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+
+import jsonschema_rs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import invoicespec
+from invoicespec import _keywords, _rules
+from invoicespec._catalog import SCHEMA_LISTS, SCHEMA_MAPS, ONE_SCHEMA, shipped
+from invoicespec._fast import KEYWORDS, FastPath, _Digits, _digits, _in_order, _Lookup, _plan
+from invoicespec._hoist import Bail, Uncertain, compile_checks, plan_checks
+
+from test_fast_path import agree
+
+URI = "https://schemas.invoicespec.dev/test/hoist.yaml"
+
+
+class Positive:
+    """A rule for the tests: the value, when a number, must be positive."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+
+    def validate(self, instance):
+        if isinstance(instance, int) and instance <= 0:
+            raise ValueError(f"{self.where}: not positive")
+
+
+def checks_of(schema):
+    return [("x-positive", Positive(schema["x-positive"]), False)] if "x-positive" in schema else []
+
+
+def plan(schema):
+    return plan_checks((schema, _Lookup({URI: schema}, URI)), checks_of)
+
+
+def sure_flags(location, path=""):
+    found = {path or "/": sorted(sure for *_, sure in location.checks)} if location.checks else {}
+    for name, below in location.properties.items():
+        found.update(sure_flags(below, f"{path}/{name}"))
+    for start, below in location.items.items():
+        found.update(sure_flags(below, f"{path}/{start}+"))
+    for names, below in location.others:
+        found.update(sure_flags(below, f"{path}/~{','.join(sorted(names))}"))
+    return found
+
+
+SCHEMA = {
+    "$id": URI,
+    "type": "object",
+    "properties": {
+        "always": {"x-positive": "always"},
+        "then": {},
+        "listed": {"type": "array", "items": {"$ref": "#/$defs/entry"}},
+    },
+    "additionalProperties": {"x-positive": "undeclared"},
+    "anyOf": [{"properties": {"sometimes": {"x-positive": "sometimes"}}}, {"required": ["always"]}],
+    "if": {"required": ["always"]},
+    "then": {"properties": {"then": {"x-positive": "then"}}},
+    "$defs": {"entry": {"properties": {"n": {"x-positive": "entry"}}}},
+}
+
+
+def test_checks_are_sure_only_where_the_path_alone_decides():
+    assert sure_flags(plan(SCHEMA)) == {
+        "/always": [True],
+        "/listed/0+/n": [True],
+        "/~always,listed,then": [True],
+        "/sometimes": [False],
+        "/then": [False],
+    }
+
+
+def test_a_sure_check_fails_the_payload_and_an_unsure_one_is_uncertain():
+    check = compile_checks(plan(SCHEMA))
+    check({"always": 1, "listed": [{"n": 2}], "sometimes": 3, "other": 4})
+    with pytest.raises(ValueError, match="always"):
+        check({"always": 0})
+    with pytest.raises(ValueError, match="entry"):
+        check({"listed": [{"n": 1}, {"n": -1}]})
+    with pytest.raises(ValueError, match="undeclared"):
+        check({"other": -5})
+    with pytest.raises(Uncertain, match="sometimes"):
+        check({"sometimes": 0})
+    check({"always": "not a number", "listed": "not a list", 7: "a key that is not declared, a string"})
+
+
+def test_checks_never_change_the_payload():
+    payload = {"always": 1, "listed": [{"n": 2}, {"n": 3}], "sometimes": 3, "other": 4}
+    before = copy.deepcopy(payload)
+    compile_checks(plan(SCHEMA))(payload)
+    assert payload == before
+
+
+@pytest.mark.parametrize(("objects", "arrays"), [(48, 1), (2, 25)])
+def test_deep_schemas_compile_within_pythons_limits(objects, arrays):
+    # past Python's 100 levels of indentation in one function, and its 20 nested loops
+    schema = {"x-positive": "bottom"}
+    value = -1
+    for _ in range(arrays):
+        schema, value = {"type": "array", "items": schema}, [value]
+    for _ in range(objects):
+        schema, value = {"type": "object", "properties": {"a": schema}}, {"a": value}
+    schema["$id"] = URI
+    with pytest.raises(ValueError, match="bottom"):
+        compile_checks(plan(schema))(value)
+
+
+@pytest.mark.parametrize("keyword", ["$dynamicRef", "propertyNames"])
+def test_what_is_not_followed_keeps_the_part_whole(keyword):
+    with pytest.raises(Bail):
+        plan({"$id": URI, "properties": {"a": {keyword: "#x" if keyword == "$dynamicRef" else {"maxLength": 3}}}})
+
+
+class Engine:
+    def __init__(self, verdict):
+        self.verdict = verdict
+        self.calls = 0
+
+    def is_valid(self, instance):
+        self.calls += 1
+        return self.verdict
+
+
+def _raise(error):
+    def check(instance):
+        raise error
+    return check
+
+
+@pytest.mark.parametrize(("lean", "error", "whole", "expected"), [
+    (True, None, None, True),
+    (True, ValueError("sure"), None, False),
+    (False, None, None, False),
+    (True, Uncertain("unsure"), True, True),
+    (True, Uncertain("unsure"), False, False),
+    (False, Uncertain("unsure"), True, True),
+    (True, TypeError("a rule that cannot read the value"), None, None),
+])
+def test_the_verdict_asks_the_whole_engine_only_when_a_check_was_unsure(lean, error, whole, expected):
+    engine = Engine(whole)
+    check = (lambda instance: None) if error is None else _raise(error)
+    fast = FastPath(Engine(lean), check, certain=False, whole=lambda: engine)
+    assert fast.verdict({}) is expected
+    assert engine.calls == (1 if isinstance(error, Uncertain) else 0)
+
+
+def test_an_invalid_verdict_stands_alone_when_every_check_is_sure():
+    fast = FastPath(Engine(False), _raise(AssertionError("not run")), certain=True)
+    assert fast.verdict({}) is False
+
+
+# -- the shipped parts ----------------------------------------------------------------------------
+
+
+def _keywords_in(schema):
+    found, stack = set(), [schema]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        found |= node.keys() & KEYWORDS.keys()
+        for key, item in node.items():
+            if key in SCHEMA_MAPS and isinstance(item, dict):
+                stack.extend(item.values())
+            elif key in SCHEMA_LISTS and isinstance(item, list):
+                stack.extend(item)
+            elif key in ONE_SCHEMA:
+                stack.append(item)
+    return found
+
+
+@pytest.mark.parametrize("request_flavour", [True, False], ids=["requests", "responses"])
+def test_every_shipped_part_runs_its_engine_without_python_keywords(request_flavour):
+    documents, _, checks = _plan(shipped()).lean(request_flavour)
+    assert not set().union(*(_keywords_in(document) for document in documents.values()))
+    parts = {spec.schema_uri for operation in shipped().operations.values() for spec in operation.parts.values()
+             if spec.name.startswith("request") == request_flavour}
+    assert parts <= checks.keys()
+
+
+def _nitrobox_with_dates_on_another_kind_of_basis():
+    validator = invoicespec.validator("nitrobox.create_deposit_invoice")
+    payload = copy.deepcopy(max(validator.examples, key=lambda example: len(str(example))))
+    basis = {"type": "BLOCK", "blockSize": 10, "startDate": "2024-02-01", "endDate": "2024-01-01"}
+    payload["items"][0]["priceCalculationBasis"] = [basis]
+    return validator, payload
+
+
+def test_a_rule_that_fails_where_it_does_not_apply_leaves_the_payload_valid():
+    # startDate after endDate breaks x-date-order of the RECURRING kind of entry, which a BLOCK entry is not
+    validator, payload = _nitrobox_with_dates_on_another_kind_of_basis()
+    with pytest.raises(Uncertain):
+        validator._fast_path()._check(payload)
+    assert agree(validator, payload) is True
+    payload["items"][0]["priceCalculationBasis"][0]["type"] = "RECURRING"
+    assert agree(validator, payload) is False
+
+
+def test_open_values_are_still_checked_after_a_lean_engine():
+    validator = invoicespec.validator("getbill.create_debt")
+    payload = copy.deepcopy(validator.examples[0])
+    for wild in ({"deep": (1, 2)}, [float("nan")], {"n": 10**4000}, {"d": Decimal("NaN")}, "fine", {"ok": [1]}):
+        agree(validator, {**payload, "metadata": {"note": wild}})
+
+
+# -- the pieces -----------------------------------------------------------------------------------
+
+digits = st.sampled_from("0123456789")
+temporal = st.builds(
+    lambda year, month, day, hour, minute, second, fraction, separator, zone, kind: (
+        f"{year:04}-{month:02}-{day:02}" if kind == "date"
+        else f"{year:04}-{month:02}-{day:02}{separator}{hour:02}:{minute:02}:{second:02}{fraction}{zone}"
+    ),
+    st.integers(0, 9999), st.integers(0, 13), st.integers(0, 32), st.integers(0, 25), st.integers(0, 60),
+    st.integers(0, 61), st.sampled_from(["", ".5", ".50", ".123456789", ".1234567891"]), st.sampled_from("Tt "),
+    st.sampled_from(["", "Z", "z", "+01:00", "-01:00", "+00:00", "+24:00", "+0100"]),
+    st.sampled_from(["date", "date-time"]),
+)
+
+
+@given(first=temporal, second=temporal, strict=st.booleans())
+def test_dates_in_order_by_text_are_in_order_by_the_rule(first, second, strict):
+    if _in_order(first, second, strict):
+        order = _rules.compare_temporal(first, second)
+        assert order is None or order < 0 or (order == 0 and not strict)
+
+
+@pytest.mark.parametrize(("first", "second", "by_text"), [
+    ("2024-01-31", "2024-02-01", True),
+    ("2024-01-31T23:59:59Z", "2024-02-01T00:00:00Z", True),
+    ("2024-01-31T23:59:59.5+01:00", "2024-01-31T23:59:59.6+01:00", True),
+    ("2024-01-31T08:00:00", "2024-01-31T09:00:00", True),
+    ("2024-01-31T09:00:00+00:00", "2024-01-31T10:00:00+02:00", False),  # 09:00Z is after 08:00Z
+    ("2024-01-31T10:00:00Z", "2024-01-31t09:00:00Z", False),  # "T" sorts before "t"
+    ("2024-01-31T10:00:00Z", "2024-01-31T10:00:00.5Z", False),  # shapes differ
+    ("2024-01-31T10:00:00", "2024-01-31T11:00:00Z", False),  # a local and a zoned time: never ordered
+    ("2024-02-01", "2024-01-31", False),
+])
+def test_only_values_of_one_shape_are_compared_by_text(first, second, by_text):
+    assert _in_order(first, second, False) is by_text
+    if not by_text:
+        return
+    assert _rules.compare_temporal(first, second) == -1
+    assert _in_order(first, first, False) and not _in_order(first, first, True)
+
+
+@given(
+    integral=st.integers(1, 20), fractional=st.integers(0, 6),
+    value=st.one_of(st.integers(), st.floats(allow_nan=False), st.decimals(allow_nan=False), st.text(digits)),
+)
+def test_lean_digit_limits_and_their_check_match_the_rule(integral, fractional, value):
+    limits = {"integer": integral, "fraction": fractional}
+    engine = jsonschema_rs.validator_for(_digits(limits, lean=True))
+    try:
+        _Digits({}, limits, []).validate(value)
+        checked = True
+    except ValueError:
+        checked = False
+    try:
+        native = engine.is_valid(value)
+    except ValueError:  # what jsonschema-rs cannot read (the full path decides those)
+        return
+    assert (native and checked) is (not list(_keywords.digits(None, limits, value, {})))
