@@ -274,3 +274,28 @@ def test_lean_digit_limits_and_their_check_match_the_rule(integral, fractional, 
     except ValueError:  # what jsonschema-rs cannot read (the full path decides those)
         return
     assert (native and checked) is (not list(_keywords.digits(None, limits, value, {})))
+
+
+keyed_values = st.sampled_from([1, 1.0, True, False, "1", "a", None, 0, [1], [True], {"k": 1}, {"k": 1.0}])
+items = st.lists(
+    st.one_of(
+        st.dictionaries(st.sampled_from(["id", "kind", "other"]), keyed_values, max_size=3),
+        st.dictionaries(st.sampled_from(["nested"]), st.dictionaries(st.just("id"), keyed_values), max_size=1),
+        keyed_values,
+    ),
+    max_size=6,
+)
+pointers = st.lists(st.sampled_from(["/id", "/kind", "/nested/id", "/0"]), min_size=1, max_size=2, unique=True)
+
+
+@pytest.mark.parametrize(("name", "fast"), [("x-equal-across", "_EqualAcross"), ("x-unique-by", "_UniqueBy")])
+@given(instance=st.one_of(items, keyed_values), keys=pointers)
+def test_array_rules_for_verdicts_match_the_rules(name, fast, instance, keys):
+    import invoicespec._fast as fast_path
+
+    try:
+        getattr(fast_path, fast)({}, keys, []).validate(instance)
+        passed = True
+    except ValueError:
+        passed = False
+    assert passed is (not list(_keywords.VOCABULARY[name](None, keys, instance, {})))
