@@ -299,3 +299,15 @@ def test_array_rules_for_verdicts_match_the_rules(name, fast, instance, keys):
     except ValueError:
         passed = False
     assert passed is (not list(_keywords.VOCABULARY[name](None, keys, instance, {})))
+
+
+def test_a_schema_outside_the_catalog_may_reach_documents_of_the_other_flavour():
+    # the engines of shipped parts hold only the documents their flavour reaches; an ad hoc schema gets all
+    from invoicespec._validator import compile_schema
+
+    validator = compile_schema({"$ref": "https://schemas.invoicespec.dev/getbill/error.yaml"}, "request")
+    assert validator._fast_path() is not None
+    assert agree(validator, {"error": 1}) is False
+    documents = _plan(shipped()).documents(True)
+    assert "https://schemas.invoicespec.dev/getbill/error.yaml" not in documents
+    assert "https://schemas.invoicespec.dev/_common/date.yaml" in documents

@@ -4,28 +4,35 @@
 compiled from the same schema documents, rewritten so that the compiled engine
 means exactly what the jsonschema path means:
 
-- the vocabulary's relational and library-backed keywords (``x-date-order``,
-  ``x-phone``, ``x-iban``, ``x-unique-by`` ...) stay Python keywords: most wrap
-  the very functions of ``_keywords``; the hottest three call the same rules of
-  ``_rules`` (same caches) with their arguments read once, and build no message;
 - what standard keywords can say is said with them and runs compiled: each
   ``format`` becomes the pattern that accepts exactly what its rule accepts
   (``_formats.FORMAT_SCHEMAS``), ``x-required-any-of`` an ``anyOf`` of
-  ``required``, ``x-digits`` native branches for integers and decimal strings
-  (floats fall through to the rule), ``readOnly`` in requests a ``false`` schema;
+  ``required``, ``x-digits`` native branches for integers and decimal strings,
+  ``readOnly`` in requests a ``false`` schema, and check_json's number range
+  the bounds of unbounded numbers (64-bit first, then 2**12955);
 - every pattern is spelled with ECMA-262's explicit classes (``_ecma``), as the
   RE2 path spells it;
-- ``check_json``'s rules are stated where the compiled engine would miss them:
-  its number range where numbers are unbounded (64-bit bounds, with a Python
-  keyword behind them for the rare wider number), no tuple
-  where arrays are allowed, and a data check on every value the schema leaves
-  open (an untyped field, undeclared members, undescribed items), placed by
-  looking at each location as a whole (:func:`place_guards`).
+- the vocabulary's relational and library-backed keywords (``x-date-order``,
+  ``x-phone``, ``x-iban``, ``x-unique-by`` ...) and check_json's other rules (no
+  tuple where arrays are allowed, JSON data in every value the schema leaves
+  open, placed by looking at each location as a whole: :func:`place_guards`) are
+  Python: the hottest call the same rules of ``_rules`` (same caches) with their
+  arguments read once and build no message; the others wrap the very functions
+  of ``_keywords``.
+
+Each shipped part is compiled twice over. Its **lean** engine holds the standard
+keywords alone (jsonschema-rs runs markedly slower once given Python keywords),
+and the Python keywords run after it, on the caller's objects, from one function
+generated per part (:mod:`_hoist`). Where a keyword may or may not apply (under
+``anyOf``, ``if`` ...) and fails, its **whole** engine, with every Python keyword
+in place, decides. A schema outside the catalog (``compile_schema``) gets a whole
+engine only.
 
 A verdict is ``True``, ``False`` or ``None``: ``None`` when only the full path can
 tell (a value jsonschema-rs cannot read, such as a ``set`` or a lone surrogate, or
 an open value nested deep enough that the payload's depth limit might apply).
-``tests/test_fast_path.py`` holds both paths to the same verdicts.
+``tests/test_fast_path.py`` holds both paths to the same verdicts, and
+``tests/test_hoist.py`` the lean engine and its checks.
 """
 
 from __future__ import annotations
@@ -647,15 +654,17 @@ class _Plan:
             f"{uri}#{format_pointer(pointer)}": node
             for uri, document in catalog.documents.items() for pointer, node in subschemas(document)
         }
-        #: id of every subschema of the catalog -> its place, ``uri#pointer``
+        #: id of every subschema of the catalog -> its place, ``uri#pointer``, and back
         self.places = {id(node): place for place, node in located.items()}
+        self.located = located
         self.guards: dict[int, set[str]] = {}
         for uri, places in derived["guards"].items():
             for pointer, keyword in places:
                 self.guards.setdefault(id(located[f"{uri}#{pointer}"]), set()).add(keyword)
         self.unplaced = set(derived["unplaced"])
         self._negated: set[int] | None = None
-        self._registries: dict[bool, tuple[dict[str, Any], Any]] = {}
+        self._registries: dict[tuple[bool, bool], tuple[dict[str, Any], Any]] = {}
+        self._documents: dict[bool, dict[str, Any]] = {}
         self._lean: dict[bool, tuple[dict[str, Any], Any, dict[str, tuple[Check | None, bool]]]] = {}
 
     @property
@@ -664,15 +673,37 @@ class _Plan:
             self._negated = _negated(list(_roots(self.catalog).values()))
         return self._negated
 
-    def registry(self, request: bool) -> tuple[dict[str, Any], Any]:
-        found = self._registries.get(request)
+    def documents(self, request: bool | None) -> dict[str, Any]:
+        """The documents one flavour's parts reach (through ``$ref``, from document to document); with
+        ``request`` None, every document but the meta-schemas (for schemas outside the catalog)."""
+        if request is None:
+            return {uri: document for uri, document in self.catalog.documents.items()
+                    if not uri.startswith(BASE_URI + META_FOLDER)}
+        found = self._documents.get(request)
+        if found is None:
+            found = {}
+            stack = list(_roots(self.catalog, request, plain=True))
+            while stack:
+                uri = stack.pop()
+                if uri in found or uri not in self.catalog.documents:
+                    continue
+                found[uri] = self.catalog.documents[uri]
+                for _, node in subschemas(found[uri]):
+                    if isinstance(node.get("$ref"), str):
+                        stack.append(urljoin(uri, node["$ref"]).partition("#")[0])
+            self._documents[request] = found
+        return found
+
+    def registry(self, request: bool, everything: bool = False) -> tuple[dict[str, Any], Any]:
+        """One flavour's documents rewritten, and their registry; ``everything``: all documents (for a
+        schema outside the catalog, which may reach any)."""
+        found = self._registries.get((request, everything))
         if found is None:
             documents = {
                 uri: rewrite(document, request, self.guards)
-                for uri, document in self.catalog.documents.items()
-                if not uri.startswith(BASE_URI + META_FOLDER)
+                for uri, document in self.documents(None if everything else request).items()
             }
-            found = self._registries[request] = (documents, jsonschema_rs.Registry(list(documents.items())))
+            found = self._registries[request, everything] = (documents, jsonschema_rs.Registry(list(documents.items())))
         return found
 
     def lean(self, request: bool) -> tuple[dict[str, Any], Any, dict[str, tuple[Check | None, bool]]]:
@@ -691,9 +722,7 @@ class _Plan:
                     continue
                 checks[uri] = (None, True) if location.empty() else (compile_checks(location), location.certain())
             documents = {
-                uri: rewrite(document, request, self.guards, lean=True)
-                for uri, document in self.catalog.documents.items()
-                if not uri.startswith(BASE_URI + META_FOLDER)
+                uri: rewrite(document, request, self.guards, lean=True) for uri, document in self.documents(request).items()
             }
             found = self._lean[request] = (documents, jsonschema_rs.Registry(list(documents.items())), checks)
         return found
@@ -770,6 +799,22 @@ class Pruner:
         compiled = self._compiled.get(id(subschema)) or self._compile(subschema)
         return None if compiled is None else _verdict(compiled, instance)
 
+    def warm(self) -> None:
+        """Compile every subschema error reports may ask about: the worst case for memory (the benchmark's).
+
+        They ask about the members of ``properties``, the ``items`` of arrays, the subschemas holding a
+        ``$ref`` and the conditions of ``if`` (see ``_keywords.PRUNERS``), never about the others.
+        """
+        for place in self._places.values():
+            node = self._plan.located[place]
+            members = node.get("properties")
+            asked = [*(members.values() if isinstance(members, dict) else ()), node.get("items"), node.get("if")]
+            if "$ref" in node:
+                asked.append(node)
+            for subschema in asked:
+                if isinstance(subschema, dict) and id(subschema) not in self._compiled:
+                    self._compile(subschema)
+
 
 def enable_pruning(catalog: Catalog) -> None:
     """Let the jsonschema path skip what the fast path finds valid (both flavours, once)."""
@@ -815,7 +860,7 @@ def compile_fast(catalog: Catalog, schema: dict, request: bool) -> FastPath | No
     if guards is None:
         return None
     with _lock:
-        _, registry = plan.registry(request)
+        _, registry = plan.registry(request, everything=True)
     compiled = jsonschema_rs.validator_for(
         rewrite(schema, request, guards), registry=registry, keywords=KEYWORDS, base_uri=uri, offline=True,
         validate_formats=False,
@@ -824,9 +869,12 @@ def compile_fast(catalog: Catalog, schema: dict, request: bool) -> FastPath | No
 
 
 def _whole(plan: _Plan, uri: str, request: bool) -> Any:
-    """A shipped part compiled whole: every Python keyword and guard in place, in the engine."""
+    """A shipped document compiled whole: every Python keyword and guard in place, in the engine (from
+    the flavour's registry when the document is one of its parts', else from the one of all documents)."""
     with _lock:
         documents, registry = plan.registry(request)
+        if uri not in documents:
+            documents, registry = plan.registry(request, everything=True)
     return jsonschema_rs.validator_for(
         documents[uri], registry=registry, keywords=KEYWORDS, base_uri=uri, offline=True, validate_formats=False,
     )

@@ -79,7 +79,6 @@ def cold_start(payload: Any, *, runs: int) -> tuple[float, ...]:
 _ALL_PARTS = """
 import resource, invoicespec
 from invoicespec import _keywords
-from invoicespec._catalog import shipped, subschemas
 for operation in invoicespec.operations():
     for part in invoicespec.parts(operation):
         validator = invoicespec.validator(operation, part)
@@ -88,9 +87,7 @@ for operation in invoicespec.operations():
             assert validator.is_valid(validator.examples[0]), (operation, part)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 for pruner in _keywords.PRUNERS.values():
-    for document in shipped().documents.values():
-        for _, node in subschemas(document):
-            pruner(node, None)
+    pruner.warm()
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
