@@ -665,7 +665,7 @@ class _Plan:
         self._negated: set[int] | None = None
         self._registries: dict[tuple[bool, bool], tuple[dict[str, Any], Any]] = {}
         self._documents: dict[bool, dict[str, Any]] = {}
-        self._lean: dict[bool, tuple[dict[str, Any], Any, dict[str, tuple[Check | None, bool]]]] = {}
+        self._lean: dict[bool, tuple[dict[str, Any], Any]] = {}
 
     @property
     def negated(self) -> set[int]:
@@ -706,26 +706,27 @@ class _Plan:
             found = self._registries[request, everything] = (documents, jsonschema_rs.Registry(list(documents.items())))
         return found
 
-    def lean(self, request: bool) -> tuple[dict[str, Any], Any, dict[str, tuple[Check | None, bool]]]:
-        """The shipped documents of one flavour with standard keywords only (``rewrite(..., lean=True)``),
-        their registry, and by part schema URI the part's checks (:mod:`_hoist`; None: nothing to
-        check) and whether they are all sure. A part that cannot be hoisted is not listed: it is compiled whole, from :meth:`registry`."""
+    def lean(self, request: bool) -> tuple[dict[str, Any], Any]:
+        """One flavour's documents with standard keywords only (``rewrite(..., lean=True)``), and their registry."""
         found = self._lean.get(request)
         if found is None:
-            checks: dict[str, tuple[Check | None, bool]] = {}
-            for uri, root in _roots(self.catalog, request, plain=True).items():
-                if uri in self.unplaced:
-                    continue
-                try:
-                    location = plan_checks(root, lambda schema: self.checks_of(schema, request))
-                except (Bail, LookupError, ValueError):  # the part is compiled whole (an $anchor, say)
-                    continue
-                checks[uri] = (None, True) if location.empty() else (compile_checks(location), location.certain())
             documents = {
                 uri: rewrite(document, request, self.guards, lean=True) for uri, document in self.documents(request).items()
             }
-            found = self._lean[request] = (documents, jsonschema_rs.Registry(list(documents.items())), checks)
+            found = self._lean[request] = (documents, jsonschema_rs.Registry(list(documents.items())))
         return found
+
+    def checks(self, uri: str, request: bool) -> tuple[Check | None, bool] | None:
+        """A part's checks after its lean engine (:mod:`_hoist`; None when there is nothing to check) and
+        whether they are all sure; None when the part cannot be planned (it is then compiled whole)."""
+        if uri in self.unplaced:
+            return None
+        root = (self.catalog.documents[uri], _Lookup(self.catalog.documents, uri))
+        try:
+            location = plan_checks(root, lambda schema: self.checks_of(schema, request))
+        except (Bail, LookupError, ValueError):  # what the plan does not follow (an $anchor, say)
+            return None
+        return (None, True) if location.empty() else (compile_checks(location), location.certain())
 
     def checks_of(self, schema: dict, request: bool) -> list[tuple[str, Any, bool]]:
         """What a lean :func:`rewrite` leaves out of one subschema, as checks: (keyword, check, always
@@ -848,13 +849,13 @@ def compile_fast(catalog: Catalog, schema: dict, request: bool) -> FastPath | No
         if uri in plan.unplaced:
             return None
         with _lock:
-            documents, registry, checks = plan.lean(request)
-        if uri in checks:  # standard keywords in the engine, every Python keyword after it
-            check, certain = checks[uri]
+            documents, registry = plan.lean(request)
+            checks = plan.checks(uri, request) if uri in documents else None
+        if checks is not None:  # standard keywords in the engine, every Python keyword after it
             compiled = jsonschema_rs.validator_for(
                 documents[uri], registry=registry, base_uri=uri, offline=True, validate_formats=False,
             )
-            return FastPath(compiled, check, certain, lambda: _whole(plan, uri, request))
+            return FastPath(compiled, *checks, lambda: _whole(plan, uri, request))
         return FastPath(_whole(plan, uri, request))
     guards = plan.guards_for(schema, uri) if isinstance(schema, dict) else {}
     if guards is None:
