@@ -135,7 +135,6 @@ class _DateOrder:
     and same-shaped ISO values compared as text (:func:`_in_order`)."""
 
     __slots__ = ("pairs",)
-    in_order = staticmethod(_in_order)
 
     def __init__(self, parent_schema: dict, value: list[dict], schema_path: list) -> None:
         self.pairs = [
@@ -164,8 +163,8 @@ class _DateOrder:
         lines = [f"if isinstance({value}, dict):"]
         for earlier, later, strict in self.pairs:
             lines += [
-                f"    first, second = {value}.get({earlier[0]!r}, MISSING), {value}.get({later[0]!r}, MISSING)",
-                f"    if not (first is MISSING or second is MISSING or {me}.in_order(first, second, {strict})):",
+                f"    first, second = {value}.get({earlier[0]!r}), {value}.get({later[0]!r})",
+                f"    if not (first is None or second is None or in_order(first, second, {strict})):",
                 f"        {me}.validate({value})",
             ]
         return lines
@@ -726,7 +725,9 @@ class _Plan:
             location = plan_checks(root, lambda schema: self.checks_of(schema, request))
         except (Bail, LookupError, ValueError):  # what the plan does not follow (an $anchor, say)
             return None
-        return (None, True) if location.empty() else (compile_checks(location), location.certain())
+        if location.empty():
+            return None, True
+        return compile_checks(location, {"in_order": _in_order}), location.certain()
 
     def checks_of(self, schema: dict, request: bool) -> list[tuple[str, Any, bool]]:
         """What a lean :func:`rewrite` leaves out of one subschema, as checks: (keyword, check, always

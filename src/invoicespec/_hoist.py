@@ -29,7 +29,6 @@ from typing import Any, Protocol
 
 from invoicespec._catalog import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
 from invoicespec._flatten import Sub
-from invoicespec._pointer import MISSING
 
 __all__ = ["MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "plan_checks", "reached_under"]
 
@@ -45,8 +44,10 @@ Check = Callable[[Any], None]  # raises ValueError when the value breaks the rul
 
 class Rule(Protocol):
     """A check as :func:`compile_checks` takes it: ``validate`` raises ValueError when the value breaks the
-    rule; an optional ``inline(value, me)`` gives the same as lines of Python source, reading the value
-    from the variable ``value`` and reaching the rule itself as ``me``."""
+    rule, and never for ``None`` (JSON null: a rule about a string or an object has nothing to check
+    there, and the generated walk does not even look); an optional ``inline(value, me)`` gives the same
+    as lines of Python source, reading the value from the variable ``value`` and reaching the rule
+    itself as ``me``."""
 
     def validate(self, instance: Any) -> None: ...
 
@@ -180,15 +181,16 @@ def plan_checks(root: Sub, checks_of: Callable[[dict], list[tuple[str, Rule, boo
     return top
 
 
-def compile_checks(location: Location) -> Check:
+def compile_checks(location: Location, helpers: dict[str, Any] | None = None) -> Check:
     """One function that runs every check of ``location`` and below on a payload (raises ValueError,
     or :class:`Uncertain` when a check fails where it may not apply).
 
     The function is generated as Python source: the walk down to the checked
     locations is a few dictionary lookups and loops, and rules that can (``inline``)
-    are written into it, with no call at all.
+    are written into it, with no call at all; ``helpers`` are names their source may use.
     """
-    namespace: dict[str, Any] = {"MISSING": MISSING, "Uncertain": Uncertain}
+    helpers = helpers or {}
+    namespace: dict[str, Any] = {"Uncertain": Uncertain, **helpers}
     functions: list[list[str]] = []
 
     def constant(value: Any) -> str:
@@ -224,12 +226,12 @@ def compile_checks(location: Location) -> Check:
             for name, below in here.properties.items():
                 count[0] += 1
                 member = f"v{count[0]}"
-                lines.append(f"{pad}    {member} = {value}.get({name!r}, MISSING)")
+                lines.append(f"{pad}    {member} = {value}.get({name!r})")  # absent or null: nothing to check
                 if depth < _MAX_INDENT:
-                    lines.append(f"{pad}    if {member} is not MISSING:")
+                    lines.append(f"{pad}    if {member} is not None:")
                     body(below, member, depth + 2, lines, count)
                 else:  # Python reads at most 100 levels of indentation: go on in a function of its own
-                    lines.append(f"{pad}    if {member} is not MISSING: {function(below)}({member})")
+                    lines.append(f"{pad}    if {member} is not None: {function(below)}({member})")
             for names, below in here.others:
                 count[0] += 1
                 member = f"v{count[0]}"
