@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import invoicespec
 from invoicespec import _keywords, _rules
-from invoicespec._catalog import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, shipped, subschemas
+from invoicespec._catalog import shipped, subschemas
 from invoicespec._fast import KEYWORDS, FastPath, _Digits, _digits, _in_order, _Lookup, _plan
 from invoicespec._hoist import Bail, Uncertain, compile_checks, plan_checks
 
@@ -166,20 +166,7 @@ def test_an_invalid_verdict_stands_alone_when_every_check_is_sure():
 
 
 def _keywords_in(schema):
-    found, stack = set(), [schema]
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, dict):
-            continue
-        found |= node.keys() & KEYWORDS.keys()
-        for key, item in node.items():
-            if key in SCHEMA_MAPS and isinstance(item, dict):
-                stack.extend(item.values())
-            elif key in SCHEMA_LISTS and isinstance(item, list):
-                stack.extend(item)
-            elif key in ONE_SCHEMA:
-                stack.append(item)
-    return found
+    return set().union(*(node.keys() & KEYWORDS.keys() for _, node in subschemas(schema)))
 
 
 @pytest.mark.parametrize("request_flavour", [True, False], ids=["requests", "responses"])

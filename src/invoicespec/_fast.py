@@ -177,13 +177,19 @@ def _member(item: Any, parts: tuple[str, ...]) -> Any:
     return resolve(item, parts)[0]
 
 
-class _EqualAcross:
-    """``x-equal-across`` for verdicts: the rule (``_keywords.equal_across``) without its messages."""
+class _ArrayRule:
+    """A rule about an array's items, read at JSON Pointers relative to each item (parsed once)."""
 
     __slots__ = ("keys",)
 
     def __init__(self, parent_schema: dict, value: list[str], schema_path: list) -> None:
         self.keys = [parse_pointer(pointer) for pointer in value]
+
+
+class _EqualAcross(_ArrayRule):
+    """``x-equal-across`` for verdicts: the rule (``_keywords.equal_across``) without its messages."""
+
+    __slots__ = ()
 
     def validate(self, instance: Any) -> None:
         if not isinstance(instance, list):
@@ -205,13 +211,10 @@ class _EqualAcross:
                         raise ValueError("not the same in every item")
 
 
-class _UniqueBy:
+class _UniqueBy(_ArrayRule):
     """``x-unique-by`` for verdicts: the rule (``_keywords.unique_by``) without its messages."""
 
-    __slots__ = ("keys",)
-
-    def __init__(self, parent_schema: dict, value: list[str], schema_path: list) -> None:
-        self.keys = [parse_pointer(pointer) for pointer in value]
+    __slots__ = ()
 
     def validate(self, instance: Any) -> None:
         if not isinstance(instance, list):
