@@ -51,8 +51,8 @@ from invoicespec._catalog import (
 from invoicespec._ecma import explicit
 from invoicespec._flatten import Sub, applied, choose, flatten
 from invoicespec._formats import FORMAT_SCHEMAS
-from invoicespec._hoist import MEMBERS, Bail, Check, Uncertain, compile_checks, plan_checks, reached_under
-from invoicespec._instance import MAX_DEPTH, MAX_INT_BITS, WIDEST, check_json
+from invoicespec._hoist import MEMBERS, Bail, Check, Uncertain, compile_checks, plan_checks
+from invoicespec._instance import MAX_DEPTH, WIDEST, check_json
 from invoicespec._pointer import MISSING, format_pointer, parse_pointer, resolve
 
 __all__ = ["FastPath", "Pruner", "compile_fast", "derive", "enable_pruning", "rewrite"]
@@ -103,13 +103,6 @@ def _rule(check: Any, name: str) -> type:
     return Rule
 
 
-def _at(instance: dict, parts: tuple[str, ...]) -> Any:
-    """``_pointer.resolve``'s value, with the one-field pointer (nearly all of them) looked up directly."""
-    if len(parts) == 1:
-        return instance.get(parts[0], MISSING)
-    return resolve(instance, parts)[0]
-
-
 def _in_order(first: Any, second: Any, strict: bool) -> bool:
     """True when two values are surely in order by text alone: ISO dates or date-times of the very
     same shape (same length, same ``T``, same zone), ``first`` before ``second`` (or equal, unless
@@ -146,10 +139,10 @@ class _DateOrder:
         if not isinstance(instance, dict):
             return
         for earlier, later, strict in self.pairs:
-            first = _at(instance, earlier)
+            first = _member(instance, earlier)
             if first is MISSING:
                 continue
-            second = _at(instance, later)
+            second = _member(instance, later)
             if second is MISSING or _in_order(first, second, strict):
                 continue
             order = _rules.compare_temporal(first, second)
@@ -171,7 +164,8 @@ class _DateOrder:
 
 
 def _member(item: Any, parts: tuple[str, ...]) -> Any:
-    """The value at ``parts`` in one array item, or MISSING (``_pointer.resolve``, quicker for one member)."""
+    """The value at ``parts`` in ``item``, or MISSING: ``_pointer.resolve``'s value, with the one-member
+    pointer (nearly all of them) looked up directly."""
     if len(parts) == 1 and type(item) is dict:
         return item.get(parts[0], MISSING)
     return resolve(item, parts)[0]
@@ -365,6 +359,12 @@ def _scalar(value: Any) -> bool:
     return not isinstance(value, dict | list)
 
 
+def _types_of(schema: dict) -> tuple[str, ...]:
+    """The JSON types a subschema's own ``type`` names (none when it has no ``type``)."""
+    types = schema.get("type", ())
+    return (types,) if isinstance(types, str) else tuple(types)
+
+
 def _bounded(node: dict) -> bool:
     def small(keyword: str) -> bool:
         bound = node.get(keyword)
@@ -432,28 +432,22 @@ def rewrite(node: Any, request: bool, guards: dict[int, set[str]], lean: bool = 
             continue
         else:
             out[key] = item
-    types = node.get("type", ())
-    types = (types,) if isinstance(types, str) else types
+    types = _types_of(node)
     if ("integer" in types or "number" in types) and not _bounded(node):
         if "anyOf" in out:
             extra.append(_RANGE)
         else:
             out.update(_RANGE)
-    if lean:  # scalars of open values checked here; containers and the rest by the checks after
-        for keyword in guards.get(id(node), ()):
-            if keyword == MEMBERS:
-                out.setdefault("additionalProperties", _SCALARS)
-            elif keyword == "x-fast-open":
-                extra.append(_SCALARS)
-        return {**out, "allOf": [*out.get("allOf", ()), *extra]} if extra else out
-    if "array" in types:
+    # An open value: a lean engine checks its scalars, and the checks after it the rest (:meth:`_Plan.checks_of`)
+    opened = _SCALARS if lean else _OPEN
+    if "array" in types and not lean:
         out["x-fast-array"] = True
     for keyword in sorted(guards.get(id(node), ())):
         if keyword == MEMBERS:  # undeclared members: JSON data, whatever else they may be
-            out.setdefault("additionalProperties", _OPEN)
+            out.setdefault("additionalProperties", opened)
         elif keyword == "x-fast-open":
-            extra.append(_OPEN)
-        else:
+            extra.append(opened)
+        elif not lean:
             out[keyword] = True
     if extra:
         out["allOf"] = [*out.get("allOf", ()), *extra]
@@ -472,7 +466,28 @@ class NoPlace(Exception):
 
 def _negated(roots: list[Sub]) -> set[int]:
     """The ids of subschemas reachable under a negating keyword (there a guard could flip a verdict)."""
-    return reached_under(roots, lambda schema, key: key in _NEGATING)
+    negated: set[int] = set()
+    seen: set[tuple[int, bool]] = set()
+    stack: list[tuple[Any, Any, bool]] = [(schema, resolver, False) for schema, resolver in roots]
+    while stack:
+        schema, resolver, negative = stack.pop()
+        if not isinstance(schema, dict) or (id(schema), negative) in seen:
+            continue
+        seen.add((id(schema), negative))
+        if negative:
+            negated.add(id(schema))
+        if isinstance(schema.get("$ref"), str):
+            resolved = resolver.lookup(schema["$ref"])
+            stack.append((resolved.contents, resolved.resolver, negative))
+        for key, item in schema.items():
+            below = negative or key in _NEGATING
+            if key in SCHEMA_MAPS and key != "$defs" and isinstance(item, dict):
+                stack.extend((sub, resolver, below) for sub in item.values())
+            elif key in SCHEMA_LISTS and isinstance(item, list):
+                stack.extend((sub, resolver, below) for sub in item)
+            elif key in ONE_SCHEMA:
+                stack.append((item, resolver, below))
+    return negated
 
 
 def place_guards(roots: list[Sub], negated: set[int], guards: dict[int, set[str]]) -> None:
@@ -529,6 +544,15 @@ def _add(guards: dict[int, set[str]], anchor: dict | None, keyword: str) -> None
 # -- compiling ------------------------------------------------------------------------------------
 
 
+def _uncertain() -> bool:
+    """Whether a guard has just left the verdict to the full path (an open value nested too deep to
+    tell); the flag is cleared for the next verdict."""
+    if getattr(_state, "uncertain", False):
+        _state.uncertain = False
+        return True
+    return False
+
+
 def _verdict(compiled: Any, instance: Any) -> bool | None:
     """True or False, or None when jsonschema-rs cannot read the value (a set, a str subclass, a lone
     surrogate ...) or a guard left it to the full path."""
@@ -537,10 +561,7 @@ def _verdict(compiled: Any, instance: Any) -> bool | None:
             return True
     except Exception:
         return None
-    if getattr(_state, "uncertain", False):
-        _state.uncertain = False
-        return None
-    return False
+    return None if _uncertain() else False
 
 
 class FastPath:
@@ -569,8 +590,7 @@ class FastPath:
         except Exception:  # a value jsonschema-rs cannot read
             return None
         if not verdict:
-            if getattr(_state, "uncertain", False):
-                _state.uncertain = False
+            if _uncertain():
                 return None
             if self._certain:
                 return False
@@ -583,10 +603,7 @@ class FastPath:
                 self._whole_compiled = self._whole()
             return _verdict(self._whole_compiled, instance)
         except ValueError:
-            if getattr(_state, "uncertain", False):
-                _state.uncertain = False
-                return None
-            return False
+            return None if _uncertain() else False
         except Exception:  # a rule that cannot read the value: the full path decides
             return None
         return verdict
@@ -740,9 +757,7 @@ class _Plan:
         checks = [(keyword, schema[keyword], False) for keyword in schema if keyword in PYTHON_KEYWORDS]
         if isinstance(schema.get("x-digits"), dict):
             checks.append(("x-digits", schema["x-digits"], False))
-        types = schema.get("type", ())
-        types = (types,) if isinstance(types, str) else types
-        if "array" in types:
+        if "array" in _types_of(schema):
             checks.append(("x-fast-array", True, True))
         for keyword in sorted(self.guards.get(id(schema), ())):
             checks.append((keyword, True, True))

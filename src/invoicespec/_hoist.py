@@ -23,14 +23,14 @@ the keyword as true) is exact; if it fails there, the verdict is
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from invoicespec._catalog import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
+from invoicespec._catalog import SCHEMA_LISTS, SCHEMA_MAPS
 from invoicespec._flatten import Sub
 
-__all__ = ["MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "plan_checks", "reached_under"]
+__all__ = ["MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "plan_checks"]
 
 #: Keywords whose subschemas apply depending on the value, or on another subschema's outcome.
 CONDITIONAL = frozenset({"anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"})
@@ -59,33 +59,6 @@ class Bail(Exception):
 
 class Uncertain(Exception):
     """A check failed where it may not apply: only an engine running it in place can tell."""
-
-
-def reached_under(roots: Iterable[Sub], under: Callable[[dict, str], bool]) -> set[int]:
-    """The ids of the subschemas reachable from ``roots`` below a keyword ``key`` of a subschema
-    ``schema`` for which ``under(schema, key)`` holds (following ``$ref``, never ``$defs`` alone)."""
-    found: set[int] = set()
-    seen: set[tuple[int, bool]] = set()
-    stack: list[tuple[Any, Any, bool]] = [(schema, resolver, False) for schema, resolver in roots]
-    while stack:
-        schema, resolver, below = stack.pop()
-        if not isinstance(schema, dict) or (id(schema), below) in seen:
-            continue
-        seen.add((id(schema), below))
-        if below:
-            found.add(id(schema))
-        if isinstance(schema.get("$ref"), str):
-            resolved = resolver.lookup(schema["$ref"])
-            stack.append((resolved.contents, resolved.resolver, below))
-        for key, item in schema.items():
-            deeper = below or under(schema, key)
-            if key in SCHEMA_MAPS and key != "$defs" and isinstance(item, dict):
-                stack.extend((sub, resolver, deeper) for sub in item.values())
-            elif key in SCHEMA_LISTS and isinstance(item, list):
-                stack.extend((sub, resolver, deeper) for sub in item)
-            elif key in ONE_SCHEMA:
-                stack.append((item, resolver, deeper))
-    return found
 
 
 @dataclass
@@ -151,9 +124,12 @@ def plan_checks(root: Sub, checks_of: Callable[[dict], list[tuple[str, Rule, boo
             below(here, sub, depth)
         for keyword in CONDITIONAL & schema.keys():
             value = schema[keyword]
-            if keyword in SCHEMA_MAPS and not isinstance(value, dict) or keyword in SCHEMA_LISTS and not isinstance(value, list):
-                continue  # malformed: refused when the catalog is loaded
-            subs = value if keyword in SCHEMA_LISTS else value.values() if keyword in SCHEMA_MAPS else [value]
+            if keyword in SCHEMA_LISTS:
+                subs = value if isinstance(value, list) else ()
+            elif keyword in SCHEMA_MAPS:
+                subs = value.values() if isinstance(value, dict) else ()
+            else:
+                subs = [value]
             for sub in subs:
                 below(here, sub, depth, False)
         for name, sub in schema.get("properties", {}).items():
