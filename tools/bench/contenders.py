@@ -29,7 +29,7 @@ from jsonschema import Draft202012Validator, validators
 
 import invoicespec
 from invoicespec import _formats, _keywords
-from invoicespec._catalog import META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, shipped
+from invoicespec._catalog import META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, shipped, subschemas
 
 __all__ = ["CONTENDERS", "Contender", "contenders", "draft07_bundle", "floor_walk", "has_phone_or_iban"]
 
@@ -91,20 +91,7 @@ def request_uri(operation: str) -> str:
 
 def _schema_nodes(schema: Any) -> list[dict]:
     """Every schema object inside ``schema`` (itself included), following draft 2020-12's keywords."""
-    nodes, stack = [], [schema]
-    while stack:
-        node = stack.pop()
-        if not isinstance(node, dict):
-            continue
-        nodes.append(node)
-        for key, value in node.items():
-            if key in SCHEMA_MAPS and isinstance(value, dict):
-                stack.extend(value.values())
-            elif key in SCHEMA_LISTS and isinstance(value, list):
-                stack.extend(value)
-            elif key in ONE_SCHEMA:
-                stack.append(value)
-    return nodes
+    return [node for _, node in subschemas(schema)]
 
 
 def _referenced(documents: dict[str, dict], root: str) -> list[str]:
