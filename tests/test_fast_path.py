@@ -323,3 +323,26 @@ def test_ref_targets_reaching_a_dynamic_ref_are_not_cached():
     resolver = registry.resolver()
     assert _uses_dynamic_scope(resolver.lookup("urn:plain")) is False
     assert _uses_dynamic_scope(resolver.lookup("urn:dynamic")) is True
+
+
+def test_members_of_annotations_alone_are_neither_asked_about_nor_walked(monkeypatch):
+    from invoicespec import _keywords
+
+    properties = {
+        "note": {"description": "Checked elsewhere.", "title": "Note"},
+        "open": True,
+        "locked": {"description": "Set by the server.", "readOnly": True},  # an assertion in requests
+        "amount": {"type": "number"},
+    }
+    assert [name for name, _ in _keywords._asserting(properties)] == ["locked", "amount"]
+    assert _keywords._asserting(properties) is _keywords._asserting(properties)  # worked out once
+
+    asked = []
+    real = _keywords._valid_below
+    monkeypatch.setattr(_keywords, "_valid_below", lambda *args: asked.append(args[1]) or real(*args))
+    from invoicespec._validator import compile_schema
+
+    validator = compile_schema({"type": "object", "properties": properties}, "request")
+    found = validator.errors({"note": 1, "open": [], "locked": 2, "amount": "x"})
+    assert [(e.path, e.keyword) for e in found] == [("/locked", "readOnly"), ("/amount", "type")]
+    assert all(schema is not properties["note"] for schema in asked)

@@ -115,11 +115,33 @@ def _if(request: bool) -> Any:
     return if_
 
 
+#: Keywords that assert nothing: a subschema of these alone holds for every value.
+ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$comment", "deprecated", "writeOnly"})
+# A `properties` map -> (the map, its members that assert something). A member of annotations alone
+# (often just a description, as in a variant that defers a field to the body) holds no error: it is
+# neither asked about nor walked. Keyed by identity, the map kept alive; bounded: maps come from schemas.
+_ASSERTING: dict[int, tuple[dict, list[tuple[str, Any]]]] = {}
+_MAX_ASSERTING = 4096
+
+
+def _asserting(properties: dict) -> list[tuple[str, Any]]:
+    found = _ASSERTING.get(id(properties))
+    if found is not None and found[0] is properties:
+        return found[1]
+    members = [
+        (name, subschema) for name, subschema in properties.items()
+        if not (subschema is True or isinstance(subschema, dict) and subschema.keys() <= ANNOTATIONS)
+    ]
+    if len(_ASSERTING) < _MAX_ASSERTING:
+        _ASSERTING[id(properties)] = (properties, members)
+    return members
+
+
 def _properties(request: bool) -> Any:
     def properties(validator, properties: dict, instance: Any, schema: dict) -> Errors:
         if not isinstance(instance, dict):
             return
-        for name, subschema in properties.items():
+        for name, subschema in _asserting(properties):
             if name in instance and not _valid_below(request, subschema, instance[name]):
                 yield from validator.descend(instance[name], subschema, path=name, schema_path=name)
 
