@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import jsonschema_rs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import invoicespec
@@ -273,10 +273,13 @@ items = st.lists(
     ),
     max_size=6,
 )
-pointers = st.lists(st.sampled_from(["/id", "/kind", "/nested/id", "/0"]), min_size=1, max_size=2, unique=True)
+pointers = st.lists(
+    st.sampled_from(["/id", "/kind", "/nested/id", "/0", "/nested/id/0"]), min_size=1, max_size=2, unique=True,
+)
 
 
 @pytest.mark.parametrize(("name", "fast"), [("x-equal-across", "_EqualAcross"), ("x-unique-by", "_UniqueBy")])
+@settings(max_examples=400)  # pure Python and quick: the mixed cases need more than the profile's 25
 @given(instance=st.one_of(items, keyed_values), keys=pointers)
 def test_array_rules_for_verdicts_match_the_rules(name, fast, instance, keys):
     import invoicespec._fast as fast_path
@@ -287,6 +290,90 @@ def test_array_rules_for_verdicts_match_the_rules(name, fast, instance, keys):
     except ValueError:
         passed = False
     assert passed is (not list(_keywords.VOCABULARY[name](None, keys, instance, {})))
+
+
+def _passes(rule, instance) -> bool:
+    try:
+        rule.validate(instance)
+    except ValueError:
+        return False
+    return True
+
+
+links = st.lists(
+    st.fixed_dictionaries({
+        "items": st.sampled_from(["/lines", "/0"]), "field": st.sampled_from(["/id", "/nested/id", "/kind"]),
+        "target": st.sampled_from(["/sections", "/lines"]), "key": st.sampled_from(["/id", "/nested/id"]),
+    }),
+    min_size=1, max_size=2,
+)
+
+
+@settings(max_examples=400)  # pure Python and quick: the mixed cases need more than the profile's 25
+@given(
+    instance=st.one_of(st.fixed_dictionaries({}, optional={"lines": items, "sections": items}), items),
+    value=links,
+)
+def test_references_for_verdicts_match_the_rule(instance, value):
+    from invoicespec._fast import _References
+
+    assert _passes(_References({}, value, []), instance) is (
+        not list(_keywords.references(None, value, instance, {})))
+
+
+@settings(max_examples=400)  # pure Python and quick: the mixed cases need more than the profile's 25
+@given(
+    instance=st.one_of(
+        items,
+        st.lists(st.fixed_dictionaries({}, optional={"rank": st.sampled_from([0, 1, 2, 3, 1.0, True, "2", None])})),
+    ),
+    field=st.sampled_from(["/rank", "/id", "/nested/id"]),
+    start=st.sampled_from([0, 1, 2]),
+)
+def test_contiguous_for_verdicts_matches_the_rule(instance, field, start):
+    from invoicespec._fast import _Contiguous
+
+    value = {"field": field, "start": start}
+    assert _passes(_Contiguous({}, value, []), instance) is (not list(_keywords.contiguous(None, value, instance, {})))
+
+
+@pytest.mark.parametrize(("rule", "instance", "passes"), [
+    # text and objects of text are compared as they are; anything else by canonical form
+    ("_EqualAcross", [{"k": {"a": "x"}}, {"k": {"a": "x"}}, {}], True),
+    ("_EqualAcross", [{"k": {"a": "x"}}, {"k": {"a": "y"}}], False),
+    ("_EqualAcross", [{"k": {"a": 1}}, {"k": {"a": True}}], False),  # equal in Python, not in JSON
+    ("_EqualAcross", [{"k": {"a": 1}}, {"k": {"a": 1.0}}], True),
+    ("_EqualAcross", [{"k": "1"}, {"k": 1}], False),
+    ("_UniqueBy", [{"k": "a"}, {"k": "b"}, {"k": None}, {"k": None}], True),
+    ("_UniqueBy", [{"k": "a"}, {"k": "a"}], False),
+    ("_UniqueBy", [{"k": 1}, {"k": True}], True),
+    ("_UniqueBy", [{"k": 1}, {"k": 1.0}], False),
+])
+def test_array_rules_usual_and_unusual_values(rule, instance, passes):
+    import invoicespec._fast as fast_path
+
+    keys = ["/k"]
+    assert _passes(getattr(fast_path, rule)({}, keys, []), instance) is passes
+    name = {"_EqualAcross": "x-equal-across", "_UniqueBy": "x-unique-by"}[rule]
+    assert passes is (not list(_keywords.VOCABULARY[name](None, keys, instance, {})))
+
+
+@pytest.mark.parametrize(("lines", "sections", "passes"), [
+    ([{"id": 1}, {"id": 2}, {}], [{"id": 2}, {"id": 1}], True),
+    ([{"id": 3}], [{"id": 1}], False),
+    ([{"id": 1.0}], [{"id": 1}], True),  # the same JSON number
+    ([{"id": True}], [{"id": 1}], True),  # another type: `type` reports it, not this rule
+    ([{"id": "1"}], [{"id": 1}, {"id": "2"}], False),  # texts are among the keys: "1" is not one
+    ([{"id": 1}], [], False),  # no keys at all: every value names nothing
+    ([{"id": None}], [], True),
+])
+def test_references_usual_and_unusual_values(lines, sections, passes):
+    from invoicespec._fast import _References
+
+    value = [{"items": "/lines", "field": "/id", "target": "/sections", "key": "/id"}]
+    instance = {"lines": lines, "sections": sections}
+    assert _passes(_References({}, value, []), instance) is passes
+    assert passes is (not list(_keywords.references(None, value, instance, {})))
 
 
 def test_a_schema_outside_the_catalog_may_reach_documents_of_the_other_flavour():

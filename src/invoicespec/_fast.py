@@ -164,11 +164,16 @@ class _DateOrder:
 
 
 def _member(item: Any, parts: tuple[str, ...]) -> Any:
-    """The value at ``parts`` in ``item``, or MISSING: ``_pointer.resolve``'s value, with the one-member
-    pointer (nearly all of them) looked up directly."""
-    if len(parts) == 1 and type(item) is dict:
-        return item.get(parts[0], MISSING)
-    return resolve(item, parts)[0]
+    """The value at ``parts`` in ``item``, or MISSING: ``_pointer.resolve``'s value, with plain objects
+    (nearly all) looked up directly."""
+    value = item
+    for part in parts:
+        if type(value) is not dict:
+            return resolve(item, parts)[0]
+        value = value.get(part, MISSING)
+        if value is MISSING:
+            break
+    return value
 
 
 class _ArrayRule:
@@ -189,20 +194,20 @@ class _EqualAcross(_ArrayRule):
         if not isinstance(instance, list):
             return
         for parts in self.keys:
-            first: Any = MISSING
-            for item in instance:
-                value = _member(item, parts)
-                if value is MISSING or value is None:
-                    continue
-                if first is MISSING:
-                    first, canonical = value, None
-                elif type(value) is str and type(first) is str:  # the usual case, without building keys
-                    if value != first:
-                        raise ValueError("not the same in every item")
-                else:
-                    canonical = _keywords._canonical(first) if canonical is None else canonical
-                    if _keywords._canonical(value) != canonical:
-                        raise ValueError("not the same in every item")
+            values = _values(instance, parts)
+            absent = values.count(MISSING) + values.count(None)
+            if absent == len(values):
+                continue
+            first = next(value for value in values if value is not MISSING and value is not None)
+            # Equal canonical forms are equal values; for text, and objects of text, the converse holds too
+            # (True == 1 is where it does not): the usual cases are decided without canonical forms.
+            if type(first) is str or type(first) is dict and set(map(type, first.values())) <= {str}:
+                same = values.count(first) + absent == len(values)
+            else:
+                forms = {_keywords._canonical(value) for value in values if value is not MISSING and value is not None}
+                same = len(forms) == 1
+            if not same:
+                raise ValueError("not the same in every item")
 
 
 class _UniqueBy(_ArrayRule):
@@ -213,16 +218,131 @@ class _UniqueBy(_ArrayRule):
     def validate(self, instance: Any) -> None:
         if not isinstance(instance, list):
             return
+        if len(self.keys) == 1:
+            values = _values(instance, self.keys[0])
+            if set(map(type, values)) <= {str}:  # the usual case, without canonical forms
+                if len(set(values)) != len(values):
+                    raise ValueError("not unique")
+                return
+            rows: Any = ((value,) for value in values)
+        else:
+            rows = zip(*(_values(instance, parts) for parts in self.keys))
         seen: set[Any] = set()
         canonical = _keywords._canonical
-        for item in instance:
-            values = [_member(item, parts) for parts in self.keys]
+        for values in rows:
             if any(value is MISSING or value is None for value in values):
                 continue
             key = tuple(canonical(value) for value in values)
             if key in seen:
                 raise ValueError("not unique")
             seen.add(key)
+
+
+def _values(items: Any, parts: tuple[str, ...]) -> list[Any]:
+    """The value at ``parts`` in each item of a list (MISSING where there is none); none for anything else."""
+    if not isinstance(items, list):
+        return []
+    if len(parts) == 1:  # the usual pointers, looked up in place
+        name = parts[0]
+        return [item.get(name, MISSING) if type(item) is dict else _member(item, parts) for item in items]
+    if len(parts) == 2:
+        outer, name = parts
+        return [
+            inner.get(name, MISSING) if type(item) is dict and type(inner := item.get(outer)) is dict
+            else _member(item, parts)
+            for item in items
+        ]
+    return [_member(item, parts) for item in items]
+
+
+class _Keys:
+    """The values of a list's items at one pointer (``x-references``' keys), for lookups that agree with
+    ``_keywords._canonical``: text and integers as they are (the usual keys), the rest canonical."""
+
+    __slots__ = ("texts", "integers", "others")
+
+    def __init__(self, values: Any, parts: tuple[str, ...]) -> None:
+        self.texts: set[str] = set()
+        self.integers: set[int] = set()
+        self.others: set[Any] = set()
+        for value in _values(values, parts):
+            kind = type(value)
+            if kind is str:
+                self.texts.add(value)
+            elif kind is int:
+                self.integers.add(value)
+            elif value is not MISSING and value is not None:
+                self.others.add(_keywords._canonical(value))
+
+    def kinds(self) -> set[str]:
+        kinds = {kind for kind, _ in self.others}
+        if self.texts:
+            kinds.add("string")
+        if self.integers:
+            kinds.add("number")
+        return kinds
+
+    def refuses(self, value: Any) -> bool:
+        """Whether ``value`` (not absent, not null) is of a kind the keys have, yet none of them."""
+        kind = type(value)
+        if kind is str and value in self.texts or kind is int and value in self.integers:
+            return False
+        form = _keywords._canonical(value)
+        if form in self.others or form[0] == "string" and form[1] in self.texts:
+            return False
+        if form[0] == "number" and form[1] in self.integers:  # 1.0 or Decimal 1 among integer keys
+            return False
+        kinds = self.kinds()
+        return not kinds or form[0] in kinds  # another type: `type` refuses it
+
+
+class _References:
+    """``x-references`` for verdicts: the rule (``_keywords.references``) without its messages."""
+
+    __slots__ = ("links",)
+
+    def __init__(self, parent_schema: dict, value: list[dict], schema_path: list) -> None:
+        self.links = [
+            tuple(parse_pointer(link[name]) for name in ("items", "field", "target", "key")) for link in value
+        ]
+
+    def validate(self, instance: Any) -> None:
+        if not isinstance(instance, dict):
+            return
+        for items, field, target, key in self.links:
+            sources = _member(instance, items)
+            if not isinstance(sources, list):
+                continue
+            keys = _Keys(_member(instance, target), key)
+            texts, integers = keys.texts, keys.integers
+            for value in _values(sources, field):
+                kind = type(value)
+                if kind is int and value in integers or kind is str and value in texts:
+                    continue  # the usual case, without building a canonical form
+                if value is not MISSING and value is not None and keys.refuses(value):
+                    raise ValueError("names no item")
+
+
+class _Contiguous:
+    """``x-contiguous`` for verdicts: the rule (``_keywords.contiguous``) without its messages."""
+
+    __slots__ = ("key", "start")
+
+    def __init__(self, parent_schema: dict, value: dict, schema_path: list) -> None:
+        self.key, self.start = parse_pointer(value["field"]), value.get("start", 1)
+
+    def validate(self, instance: Any) -> None:
+        if not isinstance(instance, list):
+            return
+        found = [
+            value for value in _values(instance, self.key)
+            if type(value) is int or isinstance(value, int) and not isinstance(value, bool)  # others: `type`
+        ]
+        seen = set(found)
+        if len(seen) != len(found):
+            raise ValueError("used twice")
+        if seen and (min(seen) != self.start or max(seen) != self.start + len(found) - 1):
+            raise ValueError("not contiguous")
 
 
 class _Phone:
@@ -340,6 +460,8 @@ KEYWORDS: dict[str, type] = {
     "x-date-order": _DateOrder,
     "x-equal-across": _EqualAcross,
     "x-unique-by": _UniqueBy,
+    "x-references": _References,
+    "x-contiguous": _Contiguous,
     "x-phone": _Phone,
     "x-iban": _Iban,
     "x-fast-array": _NoTuple,
