@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import jsonschema_rs
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import invoicespec
@@ -224,6 +224,32 @@ def test_dates_in_order_by_text_are_in_order_by_the_rule(first, second, strict):
     if _in_order(first, second, strict):
         order = _rules.compare_temporal(first, second)
         assert order is None or order < 0 or (order == 0 and not strict)
+
+
+@settings(max_examples=300)
+@given(
+    first=st.one_of(temporal, st.sampled_from(["", "x", 5, None])),
+    second=st.one_of(temporal, st.sampled_from(["", "x", 5, None])),
+    strict=st.booleans(),
+)
+@example(first="2024-01-01T10:00:00-05:00", second="2024-01-01T11:00:00+05:00", strict=False)  # 15:00Z, 06:00Z
+@example(first="2024-01-01T10:00:00Z", second="2024-01-01t09:00:00Z", strict=False)  # "T" sorts before "t"
+@example(first="2024-01-01T10:00:00z", second="2024-01-01T11:00:00Z", strict=True)
+@example(first="2024-01-02", second="2024-01-02", strict=True)
+def test_date_order_written_inline_decides_as_the_rule(first, second, strict):
+    from invoicespec._fast import _DateOrder
+
+    value = [{"earlier": "/a", "later": "/b", **({"relation": "<"} if strict else {})}]
+    rule = _DateOrder({}, value, [])
+    check = compile_checks(plan_checks(({}, None), lambda schema: [("x-date-order", rule, True)]),
+                           {"in_order": _in_order})
+    instance = {"a": first, "b": second}
+    try:
+        check(instance)
+        passed = True
+    except ValueError:
+        passed = False
+    assert passed is (not list(_keywords.date_order(None, value, instance, {})))
 
 
 @pytest.mark.parametrize(("first", "second", "by_text"), [
