@@ -58,7 +58,6 @@ from invoicespec._pointer import MISSING, format_pointer, parse_pointer, resolve
 __all__ = ["FastPath", "Pruner", "compile_fast", "derive", "enable_pruning", "rewrite"]
 
 STANDARD_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-_ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$comment", "deprecated", "writeOnly"})
 # An open value deeper than this is left to the full path, which knows the payload's whole depth.
 _OPEN_DEPTH = MAX_DEPTH // 2
 # Bounds below this magnitude keep numbers far from check_json's range limit.
@@ -289,9 +288,6 @@ class _Keys:
 
     def refuses(self, value: Any) -> bool:
         """Whether ``value`` (not absent, not null) is of a kind the keys have, yet none of them."""
-        kind = type(value)
-        if kind is str and value in self.texts or kind is int and value in self.integers:
-            return False
         form = _keywords._canonical(value)
         if form in self.others or form[0] == "string" and form[1] in self.texts:
             return False
@@ -555,7 +551,7 @@ def rewrite(node: Any, request: bool, guards: dict[int, set[str]], lean: bool = 
             extra.append({"anyOf": [{"required": [name]} for name in item]})
         elif key == "x-digits":
             extra.append(_digits(item, lean))
-        elif key in _ANNOTATIONS or key == "readOnly":
+        elif key in _keywords.ANNOTATIONS or key == "readOnly":
             continue
         else:
             out[key] = item
