@@ -363,6 +363,20 @@ def test_contiguous_for_verdicts_matches_the_rule(instance, field, start):
     assert _passes(_Contiguous({}, value, []), instance) is (not list(_keywords.contiguous(None, value, instance, {})))
 
 
+@pytest.mark.parametrize(("ranks", "passes"), [
+    ([1, 2, 3], True), ([3, 1, 2], True), ([], True), ([1, 1], False), ([2, 3], False), ([1, 3], False),
+    ([1, True], True),  # True is not an integer here: `type` reports it
+    ([1, 2.0], True), ([1, None], True), ([1, "2"], True), ([True, 2], False),
+])
+def test_contiguous_usual_and_unusual_values(ranks, passes):
+    from invoicespec._fast import _Contiguous
+
+    value = {"field": "/rank", "start": 1}
+    instance = [{"rank": rank} for rank in ranks]
+    assert _passes(_Contiguous({}, value, []), instance) is passes
+    assert passes is (not list(_keywords.contiguous(None, value, instance, {})))
+
+
 @pytest.mark.parametrize(("rule", "instance", "passes"), [
     # text and objects of text are compared as they are; anything else by canonical form
     ("_EqualAcross", [{"k": {"a": "x"}}, {"k": {"a": "x"}}, {}], True),
@@ -392,6 +406,11 @@ def test_array_rules_usual_and_unusual_values(rule, instance, passes):
     ([{"id": "1"}], [{"id": 1}, {"id": "2"}], False),  # texts are among the keys: "1" is not one
     ([{"id": 1}], [], False),  # no keys at all: every value names nothing
     ([{"id": None}], [], True),
+    ([{"id": 1}], [{"id": True}, {"id": 2}], False),  # 1 == True in Python, not in JSON
+    ([{"id": True}], [{"id": 1}, {"id": False}], False),
+    ([{"id": [1]}], [{"id": [1]}], True),  # keys of any JSON value
+    ([{"id": 1}], [{"id": [1]}, {"id": 2}], False),
+    ([{"id": 2}, 7], [{"id": 2}], True),  # an item that is not an object names nothing
 ])
 def test_references_usual_and_unusual_values(lines, sections, passes):
     from invoicespec._fast import _References

@@ -303,20 +303,32 @@ class _Keys:
         return not kinds or form[0] in kinds  # another type: `type` refuses it
 
 
+#: The types of keys and values ``x-references`` and ``x-contiguous`` decide with sets alone: equal in
+#: Python exactly when their canonical forms are equal (``None`` stands for absent or null: skipped).
+_SET_KINDS = frozenset({int, str, type(None)})
+
+
 class _References:
     """``x-references`` for verdicts: the rule (``_keywords.references``) without its messages."""
 
-    __slots__ = ("links",)
+    __slots__ = ("links", "names")
 
     def __init__(self, parent_schema: dict, value: list[dict], schema_path: list) -> None:
         self.links = [
             tuple(parse_pointer(link[name]) for name in ("items", "field", "target", "key")) for link in value
         ]
+        # the usual links, of one-member pointers: their names
+        self.names = [
+            tuple(parts[0] for parts in link) if all(len(parts) == 1 for parts in link) else None
+            for link in self.links
+        ]
 
     def validate(self, instance: Any) -> None:
         if not isinstance(instance, dict):
             return
-        for items, field, target, key in self.links:
+        for (items, field, target, key), names in zip(self.links, self.names):
+            if names is not None and type(instance) is dict and _named(instance, *names):
+                continue
             sources = _member(instance, items)
             if not isinstance(sources, list):
                 continue
@@ -330,6 +342,25 @@ class _References:
                     raise ValueError("names no item")
 
 
+def _named(instance: dict, items: str, field: str, target: str, key: str) -> bool:
+    """True when every item of ``instance[items]`` names, by ``field``, an item of ``instance[target]``
+    by its ``key``, or names none, decided with sets: lists of plain objects, integers and text (the
+    usual case). False means "ask the rule": it is never an error by itself."""
+    sources, targets = instance.get(items), instance.get(target)
+    if type(sources) is not list or type(targets) is not list:
+        return False
+    try:
+        keys = {item.get(key) for item in targets}
+        values = {item.get(field) for item in sources}
+    except (AttributeError, TypeError):  # an item that is not an object, a value that is not hashable
+        return False
+    if not (set(map(type, keys)) <= _SET_KINDS and set(map(type, values)) <= _SET_KINDS):
+        return False
+    values -= keys
+    values.discard(None)
+    return not values
+
+
 class _Contiguous:
     """``x-contiguous`` for verdicts: the rule (``_keywords.contiguous``) without its messages."""
 
@@ -341,6 +372,17 @@ class _Contiguous:
     def validate(self, instance: Any) -> None:
         if not isinstance(instance, list):
             return
+        if len(self.key) == 1 and type(instance) is list:  # the usual case: plain objects, integers
+            name = self.key[0]
+            try:
+                found = [item.get(name) for item in instance]
+            except AttributeError:  # an item that is not an object
+                found = None
+            if found is not None and set(map(type, found)) <= {int}:
+                seen = set(found)
+                if len(seen) == len(found) and (not seen or min(seen) == self.start and max(seen) == self.start + len(seen) - 1):
+                    return
+                raise ValueError("used twice" if len(seen) != len(found) else "not contiguous")
         found = [
             value for value in _values(instance, self.key)
             if type(value) is int or isinstance(value, int) and not isinstance(value, bool)  # others: `type`
