@@ -204,6 +204,52 @@ def test_open_values_are_still_checked_after_a_lean_engine():
         agree(validator, {**payload, "metadata": {"note": wild}})
 
 
+@pytest.mark.parametrize(("strict", "check", "lean", "expected", "lean_calls"), [
+    (True, None, None, True, 0),  # every open value a scalar: the strict engine decides alone
+    (True, _raise(ValueError("sure")), None, False, 0),
+    (False, None, True, True, 1),  # a container where values are open: the lean engine decides
+    (False, None, False, False, 1),
+])
+def test_a_strict_engine_decides_where_it_accepts_and_the_lean_engine_elsewhere(strict, check, lean, expected,
+                                                                               lean_calls):
+    lean_engine = Engine(lean)
+    fast = FastPath(lean_engine, lambda instance: None, certain=True, strict=(Engine(strict), check))
+    assert fast.verdict({}) is expected
+    assert lean_engine.calls == lean_calls
+
+
+def test_a_strict_checks_unsure_failure_asks_the_whole_engine():
+    whole = Engine(True)
+    fast = FastPath(Engine(None), None, whole=lambda: whole, strict=(Engine(True), _raise(Uncertain("unsure"))))
+    assert fast.verdict({}) is True
+    assert whole.calls == 1
+
+
+@pytest.mark.parametrize(("operation", "opens"), [
+    ("pigello.create_debt_invoice", True), ("getbill.create_debt", True), ("nitrobox.create_deposit_invoice", True),
+    ("pennylane.create_customer_invoice", False), ("riverty.create_receivable", False),
+])
+def test_parts_that_leave_values_open_get_a_strict_engine(operation, opens):
+    assert (invoicespec.validator(operation)._fast_path()._strict is not None) is opens
+
+
+def test_a_strict_engine_refuses_containers_where_values_are_open():
+    validator = invoicespec.validator("pigello.create_debt_invoice")
+    fast = validator._fast_path()
+    payload = copy.deepcopy(validator.examples[1])
+    strict = fast._strict[0]
+    assert strict.is_valid(payload) and fast._compiled.is_valid(payload)
+    for scalar in ("text", 1, 2.5, True, None):
+        payload["organization"]["extra"] = scalar
+        assert strict.is_valid(payload)
+        assert agree(validator, payload) is True
+    for wild, valid in (({"a": [1]}, True), ([1, "2"], True), ({"n": float("nan")}, False), ([10**4000], False),
+                        ({"deep": (1, 2)}, False), (10**4000, False), (float("inf"), False)):
+        payload["organization"]["extra"] = wild
+        assert not strict.is_valid(payload)
+        assert agree(validator, payload) is valid
+
+
 # -- the pieces -----------------------------------------------------------------------------------
 
 digits = st.sampled_from("0123456789")

@@ -78,6 +78,9 @@ _OPEN = {"anyOf": [
 # An open value for a lean engine: numbers within check_json's range, any other JSON type (containers are
 # checked after the engine, by _OpenValue).
 _SCALARS = {"anyOf": [{"type": ["string", "boolean", "null", "object", "array"]}, {"type": "number", **_RANGE}]}
+# An open value for a strict lean engine: a scalar, a number within check_json's range (a container is left to
+# the lean engine and the checks after it).
+_STRICT = {"anyOf": [{"type": ["string", "boolean", "null"]}, {"type": "number", **_RANGE}]}
 #: Formats jsonschema-rs checks itself exactly as the library's rule does (``tests/test_fast_path.py``):
 #: its ``uuid`` is seven times faster than the pattern. Its ``date`` is not among them: it accepts year
 #: 0000 and takes ``*+,-./`` for digits (``202,-02-29``).
@@ -565,13 +568,15 @@ def _digits(limits: dict, lean: bool = False) -> dict:
     return {"anyOf": branches}
 
 
-def rewrite(node: Any, request: bool, guards: dict[int, set[str]], lean: bool = False) -> Any:
+def rewrite(node: Any, request: bool, guards: dict[int, set[str]], lean: bool = False, strict: bool = False) -> Any:
     """``node`` as the fast path compiles it (a new object; ``node`` is not changed).
 
     ``request`` selects request semantics (``readOnly`` refused); ``guards`` maps
     the ids of subschemas to the open-value guards they carry (:func:`place_guards`).
     ``lean`` leaves out every Python keyword and guard (:meth:`_Plan.checks_of` gives
     them, to run after the engine): what is left is standard keywords only.
+    ``strict`` (with ``lean``) refuses every container where the schema leaves values open,
+    so that no check after the engine has to look at open values.
     """
     if not isinstance(node, dict):
         return node
@@ -584,11 +589,11 @@ def rewrite(node: Any, request: bool, guards: dict[int, set[str]], lean: bool = 
             continue
         if key in SCHEMA_MAPS and isinstance(item, dict):
             names = {name: (explicit(name) if key == "patternProperties" else name) for name in item}
-            out[key] = {names[name]: rewrite(sub, request, guards, lean) for name, sub in item.items()}
+            out[key] = {names[name]: rewrite(sub, request, guards, lean, strict) for name, sub in item.items()}
         elif key in SCHEMA_LISTS and isinstance(item, list):
-            out[key] = [rewrite(sub, request, guards, lean) for sub in item]
+            out[key] = [rewrite(sub, request, guards, lean, strict) for sub in item]
         elif key in ONE_SCHEMA:
-            out[key] = rewrite(item, request, guards, lean)
+            out[key] = rewrite(item, request, guards, lean, strict)
         elif key == "$schema":
             out[key] = STANDARD_DIALECT
         elif key == "pattern":
@@ -613,14 +618,21 @@ def rewrite(node: Any, request: bool, guards: dict[int, set[str]], lean: bool = 
         else:
             out.update(_RANGE)
     # An open value: a lean engine checks its scalars, and the checks after it the rest (:meth:`_Plan.checks_of`)
-    opened = _SCALARS if lean else _OPEN
+    # (a strict one only scalars: containers there are left to the lean engine, then the checks)
+    opened = (_STRICT if strict else _SCALARS) if lean else _OPEN
     if "array" in types and not lean:
         out["x-fast-array"] = True
     for keyword in sorted(guards.get(id(node), ())):
         if keyword == MEMBERS:  # undeclared members: JSON data, whatever else they may be
-            out.setdefault("additionalProperties", opened)
+            if strict and "additionalProperties" in out:
+                extra.append({"properties": {name: True for name in out.get("properties", ())},
+                              "additionalProperties": opened})
+            else:
+                out.setdefault("additionalProperties", opened)
         elif keyword == "x-fast-open":
             extra.append(opened)
+        elif strict and keyword == "x-fast-open-items":
+            extra.append({"items": opened})  # every item, described or not: stricter is still sound
         elif not lean:
             out[keyword] = True
     if extra:
@@ -739,48 +751,83 @@ def _verdict(compiled: Any, instance: Any) -> bool | None:
 
 
 class FastPath:
-    """A compiled part: :meth:`verdict` answers True, False, or None when only the full path can tell.
+    """A compiled part: :attr:`verdict` answers True, False, or None when only the full path can tell.
 
     ``check`` runs the Python keywords a lean engine left out (:mod:`_hoist`); when one fails where it
     may not apply, ``whole()`` gives the engine that runs them in place (compiled on first need).
     ``certain``: no check can fail that way, so an invalid verdict of the engine stands alone.
+    ``strict``: a strict lean engine and its checks (``rewrite(..., strict=True)``), asked first: where it
+    finds every open value a scalar, its shorter checks decide; where it refuses, the lean engine does.
     """
 
-    __slots__ = ("_compiled", "_is_valid", "_check", "_certain", "_whole", "_whole_compiled")
+    __slots__ = ("_compiled", "_check", "_strict", "_whole", "_whole_compiled", "verdict")
 
     def __init__(
         self, compiled: Any, check: Check | None = None, certain: bool = True, whole: Any = None,
+        strict: tuple[Any, Check | None] | None = None,
     ) -> None:
-        self._compiled = compiled
-        self._is_valid = compiled.is_valid
-        self._check = check
-        self._certain = certain
+        self._compiled, self._check, self._strict = compiled, check, strict
         self._whole = whole
         self._whole_compiled: Any = None
+        decide = self._decide(compiled.is_valid, check, certain)
+        self.verdict = decide if strict is None else self._first(strict[0].is_valid, strict[1], decide)
 
-    def verdict(self, instance: Any) -> bool | None:
-        try:
-            verdict = self._is_valid(instance)
-        except Exception:  # a value jsonschema-rs cannot read
-            return None
-        if not verdict:
-            if _uncertain():
+    def _decide(self, is_valid: Any, check: Check | None, certain: bool) -> Any:
+        """The verdict of one engine and its checks (a closure: the hot path reads no attribute)."""
+        whole = self._ask_whole
+
+        def verdict(instance: Any) -> bool | None:
+            try:
+                valid = is_valid(instance)
+            except Exception:  # a value jsonschema-rs cannot read
                 return None
-            if self._certain:
-                return False
-        if self._check is None:
-            return verdict
-        try:
-            self._check(instance)
-        except Uncertain:
-            if self._whole_compiled is None:
-                self._whole_compiled = self._whole()
-            return _verdict(self._whole_compiled, instance)
-        except ValueError:
-            return None if _uncertain() else False
-        except Exception:  # a rule that cannot read the value: the full path decides
-            return None
+            if not valid:
+                if _uncertain():
+                    return None
+                if certain:
+                    return False
+            if check is None:
+                return valid
+            try:
+                check(instance)
+            except Uncertain:
+                return whole(instance)
+            except ValueError:
+                return None if _uncertain() else False
+            except Exception:  # a rule that cannot read the value: the full path decides
+                return None
+            return valid
+
         return verdict
+
+    def _first(self, is_valid: Any, check: Check | None, otherwise: Any) -> Any:
+        """A strict engine's verdict where it accepts (then only its checks are left), else ``otherwise``'s."""
+        whole = self._ask_whole
+
+        def verdict(instance: Any) -> bool | None:
+            try:
+                if not is_valid(instance):
+                    return otherwise(instance)
+            except Exception:  # a value jsonschema-rs cannot read
+                return None
+            if check is None:
+                return True
+            try:
+                check(instance)
+            except Uncertain:
+                return whole(instance)
+            except ValueError:
+                return None if _uncertain() else False
+            except Exception:  # a rule that cannot read the value: the full path decides
+                return None
+            return True
+
+        return verdict
+
+    def _ask_whole(self, instance: Any) -> bool | None:
+        if self._whole_compiled is None:
+            self._whole_compiled = self._whole()
+        return _verdict(self._whole_compiled, instance)
 
 
 def _roots(catalog: Catalog, request: bool | None = None, plain: bool = False) -> dict[str, Sub]:
@@ -899,33 +946,42 @@ class _Plan:
             found = self._registries[request, everything] = (documents, jsonschema_rs.Registry(list(documents.items())))
         return found
 
-    def lean(self, request: bool) -> tuple[dict[str, Any], Any]:
-        """One flavour's documents with standard keywords only (``rewrite(..., lean=True)``), and their registry."""
-        found = self._lean.get(request)
+    def lean(self, request: bool, strict: bool = False) -> tuple[dict[str, Any], Any]:
+        """One flavour's documents with standard keywords only (``rewrite(..., lean=True)``, ``strict`` or
+        not), and their registry."""
+        found = self._lean.get((request, strict))
         if found is None:
             documents = {
-                uri: rewrite(document, request, self.guards, lean=True) for uri, document in self.documents(request).items()
+                uri: rewrite(document, request, self.guards, lean=True, strict=strict)
+                for uri, document in self.documents(request).items()
             }
-            found = self._lean[request] = (documents, jsonschema_rs.Registry(list(documents.items())))
+            found = self._lean[request, strict] = (documents, jsonschema_rs.Registry(list(documents.items())))
         return found
 
-    def checks(self, uri: str, request: bool) -> tuple[Check | None, bool] | None:
+    def checks(self, uri: str, request: bool, strict: bool = False) -> tuple[Check | None, bool] | None:
         """A part's checks after its lean engine (:mod:`_hoist`; None when there is nothing to check) and
-        whether they are all sure; None when the part cannot be planned (it is then compiled whole)."""
+        whether they are all sure; None when the part cannot be planned (it is then compiled whole).
+        ``strict``: after a strict lean engine, which leaves no open value to look at."""
         if uri in self.unplaced:
             return None
         root = (self.catalog.documents[uri], _Lookup(self.catalog.documents, uri))
         try:
-            location = plan_checks(root, lambda schema: self.checks_of(schema, request))
+            location = plan_checks(root, lambda schema: self.checks_of(schema, request, strict))
         except (Bail, LookupError, ValueError):  # what the plan does not follow (an $anchor, say)
             return None
         if location.empty():
             return None, True
         return compile_checks(location, {"in_order": _in_order}), location.certain()
 
-    def checks_of(self, schema: dict, request: bool) -> list[tuple[str, Any, bool]]:
+    def opens(self, uri: str) -> bool:
+        """Whether a part leaves any value open (then a strict lean engine spares its checks the look)."""
+        root = (self.catalog.documents[uri], _Lookup(self.catalog.documents, uri))
+        return any(id(schema) in self.guards for schema, _ in reachable([root]))
+
+    def checks_of(self, schema: dict, request: bool, strict: bool = False) -> list[tuple[str, Any, bool]]:
         """What a lean :func:`rewrite` leaves out of one subschema, as checks: (keyword, check, always
-        sure). The JSON-data guards are always sure: check_json holds for every value of a payload."""
+        sure). The JSON-data guards are always sure: check_json holds for every value of a payload; after
+        a ``strict`` engine there are none."""
         if request and schema.get("readOnly") is True:
             return []  # refused by the engine wherever it applies
         checks = [(keyword, schema[keyword], False) for keyword in schema if keyword in PYTHON_KEYWORDS]
@@ -933,7 +989,7 @@ class _Plan:
             checks.append(("x-digits", schema["x-digits"], False))
         if "array" in _types_of(schema):
             checks.append(("x-fast-array", True, True))
-        for keyword in sorted(self.guards.get(id(schema), ())):
+        for keyword in sorted(() if strict else self.guards.get(id(schema), ())):
             checks.append((keyword, True, True))
         return [(keyword, LEAN_CHECKS.get(keyword, KEYWORDS.get(keyword))(schema, value, []), sure)
                 for keyword, value, sure in checks]
@@ -1044,11 +1100,15 @@ def compile_fast(catalog: Catalog, schema: dict, request: bool) -> FastPath | No
         with _lock:
             documents, registry = plan.lean(request)
             checks = plan.checks(uri, request) if uri in documents else None
+            strict = None
+            if checks is not None and plan.opens(uri):
+                strict_documents, strict_registry = plan.lean(request, strict=True)
+                strict_checks = plan.checks(uri, request, strict=True)
+                if strict_checks is not None:
+                    strict = (_lean_engine(strict_documents, strict_registry, uri), strict_checks[0])
         if checks is not None:  # standard keywords in the engine, every Python keyword after it
-            compiled = jsonschema_rs.validator_for(
-                documents[uri], registry=registry, base_uri=uri, offline=True, validate_formats=True,
-            )
-            return FastPath(compiled, *checks, lambda: _whole(plan, uri, request))
+            compiled = _lean_engine(documents, registry, uri)
+            return FastPath(compiled, *checks, lambda: _whole(plan, uri, request), strict)
         return FastPath(_whole(plan, uri, request))
     guards = plan.guards_for(schema, uri) if isinstance(schema, dict) else {}
     if guards is None:
@@ -1060,6 +1120,10 @@ def compile_fast(catalog: Catalog, schema: dict, request: bool) -> FastPath | No
         validate_formats=True,
     )
     return FastPath(compiled)
+
+
+def _lean_engine(documents: dict[str, Any], registry: Any, uri: str) -> Any:
+    return jsonschema_rs.validator_for(documents[uri], registry=registry, base_uri=uri, offline=True, validate_formats=True)
 
 
 def _whole(plan: _Plan, uri: str, request: bool) -> Any:
