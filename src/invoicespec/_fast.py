@@ -27,8 +27,11 @@ keywords alone (jsonschema-rs runs markedly slower once given Python keywords),
 and the Python keywords run after it, on the caller's objects, from one function
 generated per part (:mod:`_hoist`). Where a keyword may or may not apply (under
 ``anyOf``, ``if`` ...) and fails, its **whole** engine, with every Python keyword
-in place, decides. A schema outside the catalog (``compile_schema``) gets a whole
-engine only.
+in place, decides. A request part that leaves values open also gets a **strict**
+lean engine, asked first, that refuses containers there: where it accepts (the
+usual payload), the checks after it need not look at open values; where it
+refuses, the lean engine and its full checks decide. A schema outside the catalog
+(``compile_schema``) gets a whole engine only.
 
 A verdict is ``True``, ``False`` or ``None``: ``None`` when only the full path can
 tell (a value jsonschema-rs cannot read, such as a ``set`` or a lone surrogate, or
@@ -921,17 +924,21 @@ class _Plan:
                     if not uri.startswith(BASE_URI + META_FOLDER)}
         found = self._documents.get(request)
         if found is None:
-            found = {}
-            stack = list(_roots(self.catalog, request, plain=True))
-            while stack:
-                uri = stack.pop()
-                if uri in found or uri not in self.catalog.documents:
-                    continue
-                found[uri] = self.catalog.documents[uri]
-                for _, node in subschemas(found[uri]):
-                    if isinstance(node.get("$ref"), str):
-                        stack.append(urljoin(uri, node["$ref"]).partition("#")[0])
-            self._documents[request] = found
+            found = self._documents[request] = self._reached(list(_roots(self.catalog, request, plain=True)))
+        return found
+
+    def _reached(self, uris: list[str]) -> dict[str, Any]:
+        """The documents ``uris`` name and reach through ``$ref``, by URI."""
+        found: dict[str, Any] = {}
+        stack = list(uris)
+        while stack:
+            uri = stack.pop()
+            if uri in found or uri not in self.catalog.documents:
+                continue
+            found[uri] = self.catalog.documents[uri]
+            for _, node in subschemas(found[uri]):
+                if isinstance(node.get("$ref"), str):
+                    stack.append(urljoin(uri, node["$ref"]).partition("#")[0])
         return found
 
     def registry(self, request: bool, everything: bool = False) -> tuple[dict[str, Any], Any]:
@@ -946,17 +953,30 @@ class _Plan:
             found = self._registries[request, everything] = (documents, jsonschema_rs.Registry(list(documents.items())))
         return found
 
-    def lean(self, request: bool, strict: bool = False) -> tuple[dict[str, Any], Any]:
-        """One flavour's documents with standard keywords only (``rewrite(..., lean=True)``, ``strict`` or
-        not), and their registry."""
-        found = self._lean.get((request, strict))
+    def lean(self, request: bool) -> tuple[dict[str, Any], Any]:
+        """One flavour's documents with standard keywords only (``rewrite(..., lean=True)``), and their registry."""
+        found = self._lean.get(request)
         if found is None:
             documents = {
-                uri: rewrite(document, request, self.guards, lean=True, strict=strict)
-                for uri, document in self.documents(request).items()
+                uri: rewrite(document, request, self.guards, lean=True) for uri, document in self.documents(request).items()
             }
-            found = self._lean[request, strict] = (documents, jsonschema_rs.Registry(list(documents.items())))
+            found = self._lean[request] = (documents, jsonschema_rs.Registry(list(documents.items())))
         return found
+
+    def strict(self, uri: str, request: bool) -> tuple[Any, Check | None] | None:
+        """A part's strict lean engine (``rewrite(..., strict=True)``, from the documents it reaches alone)
+        and its checks; None when the part leaves no value open, or cannot be planned."""
+        root = (self.catalog.documents[uri], _Lookup(self.catalog.documents, uri))
+        if not any(id(schema) in self.guards for schema, _ in reachable([root])):
+            return None
+        checks = self.checks(uri, request, strict=True)
+        if checks is None:
+            return None
+        documents = {
+            reached: rewrite(document, request, self.guards, lean=True, strict=True)
+            for reached, document in self._reached([uri]).items()
+        }
+        return _lean_engine(documents, jsonschema_rs.Registry(list(documents.items())), uri), checks[0]
 
     def checks(self, uri: str, request: bool, strict: bool = False) -> tuple[Check | None, bool] | None:
         """A part's checks after its lean engine (:mod:`_hoist`; None when there is nothing to check) and
@@ -972,11 +992,6 @@ class _Plan:
         if location.empty():
             return None, True
         return compile_checks(location, {"in_order": _in_order}), location.certain()
-
-    def opens(self, uri: str) -> bool:
-        """Whether a part leaves any value open (then a strict lean engine spares its checks the look)."""
-        root = (self.catalog.documents[uri], _Lookup(self.catalog.documents, uri))
-        return any(id(schema) in self.guards for schema, _ in reachable([root]))
 
     def checks_of(self, schema: dict, request: bool, strict: bool = False) -> list[tuple[str, Any, bool]]:
         """What a lean :func:`rewrite` leaves out of one subschema, as checks: (keyword, check, always
@@ -1100,12 +1115,8 @@ def compile_fast(catalog: Catalog, schema: dict, request: bool) -> FastPath | No
         with _lock:
             documents, registry = plan.lean(request)
             checks = plan.checks(uri, request) if uri in documents else None
-            strict = None
-            if checks is not None and plan.opens(uri):
-                strict_documents, strict_registry = plan.lean(request, strict=True)
-                strict_checks = plan.checks(uri, request, strict=True)
-                if strict_checks is not None:
-                    strict = (_lean_engine(strict_documents, strict_registry, uri), strict_checks[0])
+            # requests (the traffic services see) get a strict engine too, where they leave values open
+            strict = plan.strict(uri, request) if checks is not None and request else None
         if checks is not None:  # standard keywords in the engine, every Python keyword after it
             compiled = _lean_engine(documents, registry, uri)
             return FastPath(compiled, *checks, lambda: _whole(plan, uri, request), strict)
