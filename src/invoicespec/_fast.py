@@ -360,7 +360,9 @@ def _named(instance: dict, items: str, field: str, target: str, key: str) -> boo
         values = {item.get(field) for item in sources}
     except (AttributeError, TypeError):  # an item that is not an object, a value that is not hashable
         return False
-    if not (set(map(type, keys)) <= _SET_KINDS and set(map(type, values)) <= _SET_KINDS):
+    kinds = set(map(type, keys))
+    kinds.update(map(type, values))
+    if not kinds <= _SET_KINDS:
         return False
     values -= keys
     values.discard(None)
@@ -385,6 +387,8 @@ class _Contiguous:
             except AttributeError:  # an item that is not an object
                 found = None
             if found is not None and set(map(type, found)) <= {int}:
+                if found == list(range(self.start, self.start + len(found))):
+                    return  # in order: the usual case, without a set
                 seen = set(found)
                 if len(seen) == len(found) and (not seen or min(seen) == self.start and max(seen) == self.start + len(seen) - 1):
                     return

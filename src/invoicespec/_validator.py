@@ -79,7 +79,7 @@ class Validator:
 
     __slots__ = (
         "operation", "part", "media_type", "_kind", "_schema", "_registry", "_catalog", "_rebuild",
-        "_full", "_fast", "_lock",
+        "_full", "_fast", "_hot", "_lock",
     )
 
     def __init__(
@@ -103,6 +103,7 @@ class Validator:
         self._rebuild = rebuild
         self._full: tuple[Any, dict] | None = None  # the jsonschema validator and the variants' fields
         self._fast: FastPath | None = None
+        self._hot: Any = None  # the fast path's verdict, once compiled, where the payload is its own instance
         self._lock = threading.Lock()
 
     def _full_path(self) -> tuple[Any, dict]:
@@ -135,6 +136,8 @@ class Validator:
                 if fast is None:
                     request = self.part.startswith("request")
                     fast = self._fast = compile_fast(self._catalog, self._schema, request) or _NO_FAST_PATH
+                    if fast is not _NO_FAST_PATH and self._kind == "body":
+                        self._hot = fast.verdict
         return None if fast is _NO_FAST_PATH else fast
 
     def __repr__(self) -> str:
@@ -171,11 +174,8 @@ class Validator:
 
     def is_valid(self, instance: Any) -> bool:
         """Whether ``instance`` has no problem at all (stops at the first one)."""
-        fast = self._fast
-        if fast is not None and fast is not _NO_FAST_PATH and self._kind == "body":  # the hot path, shortest
-            verdict = fast.verdict(instance)
-        else:
-            verdict = self._verdict(instance)
+        hot = self._hot
+        verdict = hot(instance) if hot is not None else self._verdict(instance)  # the hot path, shortest
         return self._full_is_valid(instance) if verdict is None else verdict
 
     def _full_is_valid(self, instance: Any) -> bool:
