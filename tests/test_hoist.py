@@ -104,7 +104,7 @@ def test_checks_never_change_the_payload():
     assert payload == before
 
 
-@pytest.mark.parametrize(("objects", "arrays"), [(48, 1), (2, 25)])
+@pytest.mark.parametrize(("objects", "arrays"), [(48, 1), (2, 25), (12, 12), (0, 45)])
 def test_deep_schemas_compile_within_pythons_limits(objects, arrays):
     # past Python's 100 levels of indentation in one function, and its 20 nested loops
     schema = {"x-positive": "bottom"}
@@ -116,6 +116,18 @@ def test_deep_schemas_compile_within_pythons_limits(objects, arrays):
     schema["$id"] = URI
     with pytest.raises(ValueError, match="bottom"):
         compile_checks(plan(schema))(value)
+
+
+def test_nested_loops_are_written_in_one_function():
+    schema = {"x-positive": "bottom"}
+    for _ in range(3):
+        schema = {"type": "array", "items": {"type": "object", "properties": {"a": schema}}}
+    schema["$id"] = URI
+    check = compile_checks(plan(schema))
+    assert [name for name in check.__globals__ if name.startswith("check")] == ["check0"]  # no call per item
+    check([{"a": [{"a": [{"a": 1}]}]}])
+    with pytest.raises(ValueError, match="bottom"):
+        check([{"a": [{"a": [{"a": 1}, {"a": -1}]}]}])
 
 
 @pytest.mark.parametrize("keyword", ["$dynamicRef", "propertyNames"])

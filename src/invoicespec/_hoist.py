@@ -38,6 +38,7 @@ CONDITIONAL = frozenset({"anyOf", "oneOf", "not", "if", "then", "else", "depende
 MEMBERS = "x-fast-members"
 _MAX_DEPTH = 50  # deeper than any payload the schemas describe
 _MAX_INDENT = 40  # levels of indentation in one generated function
+_MAX_LOOPS = 10  # loops nested in one generated function (Python allows 20 nested blocks, a `try` among them)
 
 Check = Callable[[Any], None]  # raises ValueError when the value breaks the rule
 
@@ -181,7 +182,7 @@ def compile_checks(location: Location, helpers: dict[str, Any] | None = None) ->
         body(here, "v0", 1, lines, [0])
         return name
 
-    def body(here: Location, value: str, depth: int, lines: list[str], count: list[int]) -> None:
+    def body(here: Location, value: str, depth: int, lines: list[str], count: list[int], loops: int = 0) -> None:
         pad = "    " * depth
         start = len(lines)
         rules: dict[tuple[int, str], tuple[Rule, bool]] = {}
@@ -205,7 +206,7 @@ def compile_checks(location: Location, helpers: dict[str, Any] | None = None) ->
                 lines.append(f"{pad}    {member} = {value}.get({name!r})")  # absent or null: nothing to check
                 if depth < _MAX_INDENT:
                     lines.append(f"{pad}    if {member} is not None:")
-                    body(below, member, depth + 2, lines, count)
+                    body(below, member, depth + 2, lines, count, loops)
                 else:  # Python reads at most 100 levels of indentation: go on in a function of its own
                     lines.append(f"{pad}    if {member} is not None: {function(below)}({member})")
             for names, below in here.others:
@@ -216,10 +217,10 @@ def compile_checks(location: Location, helpers: dict[str, Any] | None = None) ->
                     lines.append(f"{pad}    if not {value}.keys() <= {known}:")  # all declared: nothing to do
                     lines.append(f"{pad}        for name, {member} in {value}.items():")
                     lines.append(f"{pad}            if name in {known}: continue")
-                    loop(below, member, depth + 3, lines, count)
+                    loop(below, member, depth + 3, lines, count, loops + 1)
                 else:
                     lines.append(f"{pad}    for {member} in {value}.values():")
-                    loop(below, member, depth + 2, lines, count)
+                    loop(below, member, depth + 2, lines, count, loops + 1)
         if here.prefix or here.items:
             lines.append(f"{pad}if isinstance({value}, (list, tuple)):")
             for index, below in here.prefix.items():
@@ -228,17 +229,17 @@ def compile_checks(location: Location, helpers: dict[str, Any] | None = None) ->
                 count[0] += 1
                 item = f"v{count[0]}"
                 lines.append(f"{pad}    for {item} in {f'{value}[{first}:]' if first else value}:")
-                loop(below, item, depth + 2, lines, count)
+                loop(below, item, depth + 2, lines, count, loops + 1)
         if len(lines) == start:
             lines.append(f"{pad}pass")
 
-    def loop(here: Location, value: str, depth: int, lines: list[str], count: list[int]) -> None:
-        """The body of a loop over members or items: written in place when it holds no loop itself
-        (Python allows 20 nested blocks), else a call to a function of its own."""
-        if _loops(here):
+    def loop(here: Location, value: str, depth: int, lines: list[str], count: list[int], loops: int) -> None:
+        """The body of a loop over members or items: written in place (no call per item), unless the loops
+        it holds would nest deeper than one function may, then a call to a function of its own."""
+        if _loops(here) and (loops >= _MAX_LOOPS or depth >= _MAX_INDENT):
             lines.append(f"{'    ' * depth}{function(here)}({value})")
         else:
-            body(here, value, depth, lines, count)
+            body(here, value, depth, lines, count, loops)
 
     entry = function(location)
     exec(compile("\n".join(line for lines in functions for line in lines), "<invoicespec checks>", "exec"), namespace)
