@@ -777,10 +777,11 @@ class FastPath:
         self._whole = whole
         self._whole_compiled: Any = None
         decide = self._decide(compiled.is_valid, check, certain)
-        self.verdict = decide if strict is None else self._first(strict[0].is_valid, strict[1], decide)
+        self.verdict = decide if strict is None else self._decide(strict[0].is_valid, strict[1], False, decide)
 
-    def _decide(self, is_valid: Any, check: Check | None, certain: bool) -> Any:
-        """The verdict of one engine and its checks (a closure: the hot path reads no attribute)."""
+    def _decide(self, is_valid: Any, check: Check | None, certain: bool, otherwise: Any = None) -> Any:
+        """The verdict of one engine and its checks (a closure: the hot path reads no attribute); where the
+        engine refuses, ``otherwise``'s verdict, if given (after a strict engine)."""
         whole = self._ask_whole
 
         def verdict(instance: Any) -> bool | None:
@@ -789,6 +790,8 @@ class FastPath:
             except Exception:  # a value jsonschema-rs cannot read
                 return None
             if not valid:
+                if otherwise is not None:
+                    return otherwise(instance)
                 if _uncertain():
                     return None
                 if certain:
@@ -804,30 +807,6 @@ class FastPath:
             except Exception:  # a rule that cannot read the value: the full path decides
                 return None
             return valid
-
-        return verdict
-
-    def _first(self, is_valid: Any, check: Check | None, otherwise: Any) -> Any:
-        """A strict engine's verdict where it accepts (then only its checks are left), else ``otherwise``'s."""
-        whole = self._ask_whole
-
-        def verdict(instance: Any) -> bool | None:
-            try:
-                if not is_valid(instance):
-                    return otherwise(instance)
-            except Exception:  # a value jsonschema-rs cannot read
-                return None
-            if check is None:
-                return True
-            try:
-                check(instance)
-            except Uncertain:
-                return whole(instance)
-            except ValueError:
-                return None if _uncertain() else False
-            except Exception:  # a rule that cannot read the value: the full path decides
-                return None
-            return True
 
         return verdict
 
