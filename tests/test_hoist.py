@@ -262,6 +262,30 @@ def test_a_strict_engine_refuses_containers_where_values_are_open():
         assert agree(validator, payload) is valid
 
 
+def test_a_strict_rewrite_refuses_containers_in_every_kind_of_open_place():
+    from invoicespec._fast import rewrite
+    from invoicespec._hoist import MEMBERS
+
+    members = {"type": "object", "properties": {"a": {}}, "additionalProperties": True}
+    described = {"type": "object", "properties": {"a": {"type": "object"}}}
+    items = {"type": "array"}
+    anywhere = {}
+    guards = {id(members): {MEMBERS}, id(described): {MEMBERS}, id(items): {"x-fast-open-items"},
+              id(anywhere): {"x-fast-open"}}
+    for schema, scalar, container in (
+        (members, {"a": {"deep": [1]}, "b": 1}, {"b": {}}),  # declared members stay as they were
+        (described, {"a": {}, "b": "text"}, {"b": []}),
+        (items, [1, "2", None, 2.5], [1, [2]]),
+        (anywhere, 7, {"k": 1}),
+    ):
+        lean = jsonschema_rs.validator_for(rewrite(schema, True, guards, lean=True))
+        strict = jsonschema_rs.validator_for(rewrite(schema, True, guards, lean=True, strict=True))
+        assert strict.is_valid(scalar) and lean.is_valid(scalar)
+        assert not strict.is_valid(container) and lean.is_valid(container)
+    for wild in (10**4000, float("nan"), float("inf")):  # scalars outside JSON data: refused by both
+        assert not strict.is_valid(wild) and not lean.is_valid(wild)
+
+
 # -- the pieces -----------------------------------------------------------------------------------
 
 digits = st.sampled_from("0123456789")

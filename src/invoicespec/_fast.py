@@ -389,10 +389,12 @@ class _Contiguous:
             if found is not None and set(map(type, found)) <= {int}:
                 if found == list(range(self.start, self.start + len(found))):
                     return  # in order: the usual case, without a set
-                seen = set(found)
-                if len(seen) == len(found) and (not seen or min(seen) == self.start and max(seen) == self.start + len(seen) - 1):
-                    return
-                raise ValueError("used twice" if len(seen) != len(found) else "not contiguous")
+                seen = set(found)  # not empty: an empty list is in order
+                if len(seen) != len(found):
+                    raise ValueError("used twice")
+                if min(seen) != self.start or max(seen) != self.start + len(seen) - 1:
+                    raise ValueError("not contiguous")
+                return
         found = [
             value for value in _values(instance, self.key)
             if type(value) is int or isinstance(value, int) and not isinstance(value, bool)  # others: `type`
