@@ -357,14 +357,16 @@ def test_only_values_of_one_shape_are_compared_by_text(first, second, by_text):
     integral=st.integers(1, 20), fractional=st.integers(0, 6),
     value=st.one_of(st.integers(), st.floats(allow_nan=False), st.decimals(allow_nan=False), st.text(digits)),
 )
+@example(integral=1, fractional=0, value=10)  # the limit itself, each way
+@example(integral=1, fractional=0, value=-10.0)
+@example(integral=1, fractional=0, value=9.5)
+@example(integral=1, fractional=0, value=True)
 def test_lean_digit_limits_and_their_check_match_the_rule(integral, fractional, value):
     limits = {"integer": integral, "fraction": fractional}
     engine = jsonschema_rs.validator_for(_digits(limits, lean=True))
-    try:
-        _Digits({}, limits, []).validate(value)
-        checked = True
-    except ValueError:
-        checked = False
+    rule = _Digits({}, limits, [])
+    checked = _passes(rule, value)
+    assert _passes(_generated("x-digits", rule), value) is checked  # written in place, the same answer
     try:
         native = engine.is_valid(value)
     except ValueError:  # what jsonschema-rs cannot read (the full path decides those)
@@ -392,20 +394,24 @@ pointers = st.lists(
 def test_array_rules_for_verdicts_match_the_rules(name, fast, instance, keys):
     import invoicespec._fast as fast_path
 
-    try:
-        getattr(fast_path, fast)({}, keys, []).validate(instance)
-        passed = True
-    except ValueError:
-        passed = False
+    rule = getattr(fast_path, fast)({}, keys, [])
+    passed = _passes(rule, instance)
     assert passed is (not list(_keywords.VOCABULARY[name](None, keys, instance, {})))
+    assert _passes(_generated(name, rule), instance) is passed  # written in place, the same answer
 
 
 def _passes(rule, instance) -> bool:
+    """Whether a rule (or a generated check: a function) lets ``instance`` through."""
     try:
-        rule.validate(instance)
+        (rule if callable(rule) else rule.validate)(instance)
     except ValueError:
         return False
     return True
+
+
+def _generated(keyword, rule):
+    """The generated check of a schema whose root holds ``rule`` alone (its ``inline`` source, if any)."""
+    return compile_checks(plan_checks(({}, None), lambda schema: [(keyword, rule, True)]), {"in_order": _in_order})
 
 
 links = st.lists(
@@ -476,6 +482,7 @@ def test_array_rules_usual_and_unusual_values(rule, instance, passes):
 
     keys = ["/k"]
     assert _passes(getattr(fast_path, rule)({}, keys, []), instance) is passes
+    assert _passes(_generated(rule, getattr(fast_path, rule)({}, keys, [])), instance) is passes
     name = {"_EqualAcross": "x-equal-across", "_UniqueBy": "x-unique-by"}[rule]
     assert passes is (not list(_keywords.VOCABULARY[name](None, keys, instance, {})))
 
