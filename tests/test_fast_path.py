@@ -348,6 +348,21 @@ def test_numbers_beyond_json_range_are_refused_whatever_their_type(getbill):
     assert agree(validator, dict(getbill, amount=Decimal(2**12955 - 1))) is True
 
 
+@pytest.mark.parametrize("node", [
+    {"type": "number"}, {"type": "integer", "minimum": 0}, {"type": ["number", "null"], "exclusiveMinimum": -5},
+    {"type": "number", "maximum": 10}, {"type": "integer", "exclusiveMaximum": 0}, {"type": "number", "minimum": -(10**301)},
+])
+def test_rewritten_numbers_keep_json_range_on_the_side_their_bounds_leave_open(node):
+    from jsonschema import Draft202012Validator
+
+    from invoicespec._instance import WIDEST
+
+    engine = jsonschema_rs.validator_for(rewrite(node, True, {}, lean=True))
+    for value in (WIDEST - 1, -(WIDEST - 1), 2**63, -(2**63), 10**20, 5, -5, 0.5, 1e300, -1e300, WIDEST, -WIDEST):
+        in_range = abs(value) < WIDEST
+        assert engine.is_valid(value) is (in_range and not list(Draft202012Validator(node).iter_errors(value))), value
+
+
 def test_ref_targets_reaching_a_dynamic_ref_are_not_cached():
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012

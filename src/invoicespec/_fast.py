@@ -72,6 +72,9 @@ _INT64 = 2**63 - 1
 # check_json's number range, natively: the 64-bit bounds first, as comparing with bounds of 3,900 digits is
 # slow, and those only for the rare number beyond
 _RANGE = {"anyOf": [{"maximum": _INT64, "minimum": -_INT64}, {"exclusiveMaximum": WIDEST, "exclusiveMinimum": -WIDEST}]}
+# The same, where a node's own small bound already keeps one side (a lower bound: the usual ``minimum: 0``)
+_BELOW = {"anyOf": [{"maximum": _INT64}, {"exclusiveMaximum": WIDEST}]}
+_ABOVE = {"anyOf": [{"minimum": -_INT64}, {"exclusiveMinimum": -WIDEST}]}
 # An open value: scalars of the usual range pass natively, anything else meets check_json.
 _OPEN = {"anyOf": [
     {"type": ["string", "boolean", "null"]},
@@ -573,6 +576,16 @@ def _bounded(node: dict) -> bool:
     return (upper and lower) or "x-digits" in node
 
 
+def _range(node: dict) -> dict:
+    """check_json's number range as a node without a small bound of its own needs it: only the side the
+    node leaves open (each comparison costs jsonschema-rs 15 to 30 ns)."""
+    if _small(node, "minimum") or _small(node, "exclusiveMinimum"):
+        return _BELOW
+    if _small(node, "maximum") or _small(node, "exclusiveMaximum"):
+        return _ABOVE
+    return _RANGE
+
+
 def _digits(limits: dict, lean: bool = False) -> dict:
     """``x-digits`` as native branches, with the rule as the last resort (floats, Decimals, huge integers).
 
@@ -640,10 +653,11 @@ def rewrite(node: Any, request: bool, guards: dict[int, set[str]], lean: bool = 
             out[key] = item
     types = _types_of(node)
     if ("integer" in types or "number" in types) and not _bounded(node):
+        limit = _range(node)
         if "anyOf" in out:
-            extra.append(_RANGE)
+            extra.append(limit)
         else:
-            out.update(_RANGE)
+            out.update(limit)
     # An open value: a lean engine checks its scalars, and the checks after it the rest (:meth:`_Plan.checks_of`)
     # (a strict one only scalars: containers there are left to the lean engine, then the checks)
     opened = (_STRICT if strict else _SCALARS) if lean else _OPEN
