@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 import invoicespec
 from invoicespec import _keywords, _rules
 from invoicespec._catalog import shipped, subschemas
-from invoicespec._fast import KEYWORDS, FastPath, _Digits, _digits, _in_order, _Lookup, _plan
+from invoicespec._fast import HELPERS, KEYWORDS, FastPath, _Digits, _digits, _in_order, _Lookup, _plan
 from invoicespec._hoist import Bail, Uncertain, compile_checks, plan_checks
 
 from test_fast_path import agree
@@ -323,8 +323,7 @@ def test_date_order_written_inline_decides_as_the_rule(first, second, strict):
 
     value = [{"earlier": "/a", "later": "/b", **({"relation": "<"} if strict else {})}]
     rule = _DateOrder({}, value, [])
-    check = compile_checks(plan_checks(({}, None), lambda schema: [("x-date-order", rule, True)]),
-                           {"in_order": _in_order})
+    check = _generated("x-date-order", rule)
     instance = {"a": first, "b": second}
     try:
         check(instance)
@@ -411,7 +410,7 @@ def _passes(rule, instance) -> bool:
 
 def _generated(keyword, rule):
     """The generated check of a schema whose root holds ``rule`` alone (its ``inline`` source, if any)."""
-    return compile_checks(plan_checks(({}, None), lambda schema: [(keyword, rule, True)]), {"in_order": _in_order})
+    return compile_checks(plan_checks(({}, None), lambda schema: [(keyword, rule, True)]), HELPERS)
 
 
 links = st.lists(
@@ -431,8 +430,9 @@ links = st.lists(
 def test_references_for_verdicts_match_the_rule(instance, value):
     from invoicespec._fast import _References
 
-    assert _passes(_References({}, value, []), instance) is (
-        not list(_keywords.references(None, value, instance, {})))
+    passed = _passes(_References({}, value, []), instance)
+    assert passed is (not list(_keywords.references(None, value, instance, {})))
+    assert _passes(_generated("x-references", _References({}, value, [])), instance) is passed
 
 
 @settings(max_examples=400)  # pure Python and quick: the mixed cases need more than the profile's 25
@@ -507,6 +507,7 @@ def test_references_usual_and_unusual_values(lines, sections, passes):
     value = [{"items": "/lines", "field": "/id", "target": "/sections", "key": "/id"}]
     instance = {"lines": lines, "sections": sections}
     assert _passes(_References({}, value, []), instance) is passes
+    assert _passes(_generated("x-references", _References({}, value, [])), instance) is passes
     assert passes is (not list(_keywords.references(None, value, instance, {})))
 
 

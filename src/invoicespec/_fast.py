@@ -339,6 +339,13 @@ class _References:
             for link in self.links
         ]
 
+    def inline(self, value: str, me: str) -> list[str]:
+        """Links of one-member pointers (nearly all) decided in place by :func:`_named`; the rule otherwise."""
+        if None in self.names:
+            return [f"{me}.validate({value})"]
+        usual = " and ".join(f"named({value}, {', '.join(map(repr, names))})" for names in self.names)
+        return [f"if not (type({value}) is dict and {usual}): {me}.validate({value})"]
+
     def validate(self, instance: Any) -> None:
         if not isinstance(instance, dict):
             return
@@ -360,23 +367,34 @@ class _References:
 
 def _named(instance: dict, items: str, field: str, target: str, key: str) -> bool:
     """True when every item of ``instance[items]`` names, by ``field``, an item of ``instance[target]``
-    by its ``key``, or names none, decided with sets: lists of plain objects, integers and text (the
-    usual case). False means "ask the rule": it is never an error by itself."""
+    by its ``key``, or names none, decided with a set: lists of plain objects, keys of integers and text
+    (the usual case). False means "ask the rule": it is never an error by itself.
+
+    Python's equality is JSON's for such keys, whatever the value: a value equal to none of them is left to
+    the rule, and one equal to a key is equal in JSON too (1.0 to 1), or of a type no key has (True to 1),
+    which the rule leaves to ``type``. Plain loops: a comprehension costs a call (0.3 us in Python 3.11).
+    """
     sources, targets = instance.get(items), instance.get(target)
     if type(sources) is not list or type(targets) is not list:
         return False
+    keys = set()
     try:
-        keys = {item.get(key) for item in targets}
-        values = {item.get(field) for item in sources}
+        for item in targets:
+            found = item.get(key)
+            if found.__class__ not in _SET_KINDS:  # a bool among the keys: True == 1 in Python, not in JSON
+                return False
+            keys.add(found)
+        for item in sources:
+            found = item.get(field)
+            if found is not None and found not in keys:
+                return False
     except (AttributeError, TypeError):  # an item that is not an object, a value that is not hashable
         return False
-    kinds = set(map(type, keys))
-    kinds.update(map(type, values))
-    if not kinds <= _SET_KINDS:
-        return False
-    values -= keys
-    values.discard(None)
-    return not values
+    return True
+
+
+#: The names the rules' ``inline`` source uses (:func:`compile_checks`' helpers).
+HELPERS = {"in_order": _in_order, "named": _named}
 
 
 class _Contiguous:
@@ -392,13 +410,22 @@ class _Contiguous:
             return
         if len(self.key) == 1 and type(instance) is list:  # the usual case: plain objects, integers
             name = self.key[0]
+            expected = self.start
+            try:
+                for item in instance:
+                    found = item.get(name)
+                    if found.__class__ is not int or found != expected:
+                        break
+                    expected += 1
+                else:
+                    return  # in order: the usual case, in a plain loop
+            except AttributeError:  # an item that is not an object
+                pass
             try:
                 found = [item.get(name) for item in instance]
             except AttributeError:  # an item that is not an object
                 found = None
             if found is not None and set(map(type, found)) <= {int}:
-                if found == list(range(self.start, self.start + len(found))):
-                    return  # in order: the usual case, without a set
                 seen = set(found)  # not empty: an empty list is in order
                 if len(seen) != len(found):
                     raise ValueError("used twice")
@@ -1008,7 +1035,7 @@ class _Plan:
             return None
         if location.empty():
             return None, True
-        return compile_checks(location, {"in_order": _in_order}), location.certain()
+        return compile_checks(location, HELPERS), location.certain()
 
     def checks_of(self, schema: dict, request: bool, strict: bool = False) -> list[tuple[str, Any, bool]]:
         """What a lean :func:`rewrite` leaves out of one subschema, as checks: (keyword, check, always
