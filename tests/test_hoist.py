@@ -531,3 +531,32 @@ def test_every_shipped_check_has_nothing_to_say_about_null():
     assert len(rules) > 100
     for rule in rules:
         rule.validate(None)
+
+
+class _Row(tuple):
+    pass
+
+
+class _Items(list):
+    pass
+
+
+@pytest.mark.parametrize("types", ["array", ["array", "string", "null"]])
+@pytest.mark.parametrize(("value", "refused"), [
+    ([1], False), ((1,), True), (_Row((1,)), True), (__import__("collections").namedtuple("Pair", "a b")(1, 2), True),
+    (_Items([1]), False), ("ab", False), ({"a": 1}, False), (1, False),
+])
+def test_no_tuple_guard_written_in_place_refuses_every_tuple(types, value, refused):
+    from invoicespec._fast import _NoTuple
+
+    rule = _NoTuple({"type": types}, True, [])
+    assert _passes(rule, value) is not refused
+    assert _passes(_generated("x-fast-array", rule), value) is not refused
+
+
+def test_generated_loops_reach_the_items_of_tuples_and_list_subclasses():
+    check = compile_checks(plan_checks(({"items": {"x-positive": "item"}}, None), checks_of), HELPERS)
+    for items in ([1, -1], (1, -1), _Items([1, -1])):
+        with pytest.raises(ValueError, match="not positive"):
+            check(items)
+    check([1, 2])

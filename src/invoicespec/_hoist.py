@@ -48,7 +48,8 @@ class Rule(Protocol):
     rule, and never for ``None`` (JSON null: a rule about a string or an object has nothing to check
     there, and the generated walk does not even look); an optional ``inline(value, me)`` gives the same
     as lines of Python source, reading the value from the variable ``value`` and reaching the rule
-    itself as ``me``."""
+    itself as ``me``; or an optional ``inline_object(value, me)``, the same for a rule that only ever
+    looks at objects, written where the value is known to be a ``dict`` (no test of its own)."""
 
     def validate(self, instance: Any) -> None: ...
 
@@ -188,18 +189,19 @@ def compile_checks(location: Location, helpers: dict[str, Any] | None = None) ->
         rules: dict[tuple[int, str], tuple[Rule, bool]] = {}
         for key, keyword, rule, sure in here.checks:  # a subschema reached twice here is checked once
             rules[key, keyword] = (rule, sure or rules.get((key, keyword), (None, False))[1])
+        on_objects: list[tuple[list[str], bool]] = []
         for rule, sure in rules.values():
             me = constant(rule)
-            inline = getattr(rule, "inline", None)
+            inline, on_object = getattr(rule, "inline", None), getattr(rule, "inline_object", None)
+            if on_object is not None:
+                on_objects.append((on_object(value, me), sure))
+                continue
             source = inline(value, me) if inline is not None else [f"{me}.validate({value})"]
-            if sure:
-                lines.extend(pad + line for line in source)
-            else:
-                lines.append(f"{pad}try:")
-                lines.extend(f"{pad}    {line}" for line in source)
-                lines.append(f"{pad}except ValueError as error: raise Uncertain(str(error)) from error")
-        if here.properties or here.others:
+            guarded(source, sure, pad, lines)
+        if here.properties or here.others or on_objects:
             lines.append(f"{pad}if isinstance({value}, dict):")
+            for source, sure in on_objects:
+                guarded(source, sure, pad + "    ", lines)
             for name, below in here.properties.items():
                 count[0] += 1
                 member = f"v{count[0]}"
@@ -221,8 +223,8 @@ def compile_checks(location: Location, helpers: dict[str, Any] | None = None) ->
                 else:
                     lines.append(f"{pad}    for {member} in {value}.values():")
                     loop(below, member, depth + 2, lines, count, loops + 1)
-        if here.prefix or here.items:
-            lines.append(f"{pad}if isinstance({value}, (list, tuple)):")
+        if here.prefix or here.items:  # a plain list (nearly always) is told apart fastest by its class
+            lines.append(f"{pad}if {value}.__class__ is list or isinstance({value}, (list, tuple)):")
             for index, below in here.prefix.items():
                 lines.append(f"{pad}    if len({value}) > {index}: {function(below)}({value}[{index}])")
             for first, below in here.items.items():
@@ -232,6 +234,15 @@ def compile_checks(location: Location, helpers: dict[str, Any] | None = None) ->
                 loop(below, item, depth + 2, lines, count, loops + 1)
         if len(lines) == start:
             lines.append(f"{pad}pass")
+
+    def guarded(source: list[str], sure: bool, pad: str, lines: list[str]) -> None:
+        """A check's source; one that may not apply turns its failure into :class:`Uncertain`."""
+        if sure:
+            lines.extend(pad + line for line in source)
+        else:
+            lines.append(f"{pad}try:")
+            lines.extend(f"{pad}    {line}" for line in source)
+            lines.append(f"{pad}except ValueError as error: raise Uncertain(str(error)) from error")
 
     def loop(here: Location, value: str, depth: int, lines: list[str], count: list[int], loops: int) -> None:
         """The body of a loop over members or items: written in place (no call per item), unless the loops
