@@ -487,6 +487,25 @@ def test_array_rules_usual_and_unusual_values(rule, instance, passes):
     assert passes is (not list(_keywords.VOCABULARY[name](None, keys, instance, {})))
 
 
+@pytest.mark.parametrize(("instance", "passes"), [
+    # pointers into one object of each item: equal objects of text decide at once, anything else key by key
+    ([{"k": {"a": "x", "b": "y"}}, {"k": {"a": "x", "b": "y"}}], True),
+    ([{"k": {"a": "x", "b": None}}, {"k": {"a": "x"}}], True),
+    ([{"k": {"a": "x", "b": 1}}, {"k": {"a": "x", "b": True}}], False),  # equal objects in Python, not in JSON
+    ([{"k": {"a": "x", "b": 1}}, {"k": {"a": "x", "b": 1.0}}], True),
+    ([{"k": {"a": "x", "b": "y", "c": 1}}, {"k": {"a": "x", "b": "y", "c": 2}}], True),  # other members differ
+    ([{"k": {"a": "x"}}, {"k": {"a": "z"}}], False),
+    ([{"k": {"a": "x"}}, {"k": None}, {}], True),
+    ([{"k": ["x"]}, {"k": ["x"]}], True),  # no objects on the way: nothing to compare
+])
+def test_equal_across_pointers_into_one_object(instance, passes):
+    from invoicespec._fast import _EqualAcross
+
+    keys = ["/k/a", "/k/b"]
+    assert _passes(_EqualAcross({}, keys, []), instance) is passes
+    assert passes is (not list(_keywords.equal_across(None, keys, instance, {})))
+
+
 @pytest.mark.parametrize(("lines", "sections", "passes"), [
     ([{"id": 1}, {"id": 2}, {}], [{"id": 2}, {"id": 1}], True),
     ([{"id": 3}], [{"id": 1}], False),

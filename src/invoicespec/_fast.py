@@ -43,8 +43,9 @@ an open value nested deep enough that the payload's depth limit might apply).
 from __future__ import annotations
 
 import threading
-from urllib.parse import unquote, urljoin
 from decimal import Decimal
+from itertools import repeat
+from urllib.parse import unquote, urljoin
 from typing import Any
 
 import jsonschema_rs
@@ -171,13 +172,15 @@ class _DateOrder:
         for earlier, later, strict in self.pairs:
             before = "<" if strict else "<="
             lines += [
-                f"first, second = {value}.get({earlier[0]!r}), {value}.get({later[0]!r})",
+                f"first = {value}.get({earlier[0]!r})",  # absent or null: nothing to compare
+                "if first is not None:",
+                f"    second = {value}.get({later[0]!r})",
                 # two dates, or two UTC date-times of the same shape, in order: the usual case, without a call
-                f"if type(first) is str and type(second) is str and len(first) == len(second)"
+                f"    if second is None or type(first) is str and type(second) is str and len(first) == len(second)"
                 f" and first {before} second and (len(first) == 10 or len(first) >= 19"
                 f" and first[-1] == second[-1] == 'Z' and first[10] == second[10]): pass",
-                f"elif not (first is None or second is None or in_order(first, second, {strict})):",
-                f"    {me}.validate({value})",
+                f"    elif not in_order(first, second, {strict}):",
+                f"        {me}.validate({value})",
             ]
         return lines
 
@@ -211,29 +214,55 @@ class _ArrayRule:
 class _EqualAcross(_ArrayRule):
     """``x-equal-across`` for verdicts: the rule (``_keywords.equal_across``) without its messages."""
 
-    __slots__ = ()
+    __slots__ = ("groups",)
+
+    def __init__(self, parent_schema: dict, value: list[str], schema_path: list) -> None:
+        super().__init__(parent_schema, value, schema_path)
+        groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for parts in self.keys:  # pointers into one object of each item (/taxLocation/country, /taxLocation/region)
+            groups.setdefault(parts[:-1], []).append(parts)
+        self.groups = [(prefix, [parts[-1] for parts in keys], keys) for prefix, keys in groups.items()]
 
     def validate(self, instance: Any) -> None:
         if not isinstance(instance, list) or len(instance) < 2:
             return
-        for parts in self.keys:
-            values = _values(instance, parts)
-            first = values[0]
-            if type(first) is str and values.count(first) == len(values):
-                continue  # the usual case: the same text in every item
-            absent = values.count(MISSING) + values.count(None)
-            if absent == len(values):
-                continue
-            first = next(value for value in values if value is not MISSING and value is not None)
-            # Equal canonical forms are equal values; for text, and objects of text, the converse holds too
-            # (True == 1 is where it does not): the usual cases are decided without canonical forms.
-            if type(first) is str or type(first) is dict and set(map(type, first.values())) <= {str}:
-                same = values.count(first) + absent == len(values)
-            else:
-                forms = {_keywords._canonical(value) for value in values if value is not MISSING and value is not None}
-                same = len(forms) == 1
-            if not same:
-                raise ValueError("not the same in every item")
+        for prefix, names, keys in self.groups:
+            if not (prefix and _same_text(_values(instance, prefix), names)):
+                for parts in keys:
+                    self._same(_values(instance, parts))
+
+    @staticmethod
+    def _same(values: list[Any]) -> None:
+        """Every value present the same JSON value, or ValueError."""
+        first = values[0]
+        if type(first) is str and values.count(first) == len(values):
+            return  # the usual case: the same text in every item
+        absent = values.count(MISSING) + values.count(None)
+        if absent == len(values):
+            return
+        first = next(value for value in values if value is not MISSING and value is not None)
+        # Equal canonical forms are equal values; for text, and objects of text, the converse holds too
+        # (True == 1 is where it does not): the usual cases are decided without canonical forms.
+        if type(first) is str or type(first) is dict and set(map(type, first.values())) <= {str}:
+            same = values.count(first) + absent == len(values)
+        else:
+            forms = {_keywords._canonical(value) for value in values if value is not MISSING and value is not None}
+            same = len(forms) == 1
+        if not same:
+            raise ValueError("not the same in every item")
+
+
+def _same_text(objects: list[Any], names: list[str]) -> bool:
+    """True when every item's object is equal to the first one, whose members ``names`` are text or absent:
+    those are then the same in every item (equal in Python, and for text in JSON too). False: ask each."""
+    first = objects[0]
+    if type(first) is not dict or objects.count(first) != len(objects):
+        return False
+    for name in names:
+        value = first.get(name)
+        if value is not None and type(value) is not str:
+            return False
+    return True
 
 
 class _UniqueBy(_ArrayRule):
@@ -245,14 +274,17 @@ class _UniqueBy(_ArrayRule):
         if not isinstance(instance, list) or len(instance) < 2:
             return
         if len(self.keys) == 1:
-            values = _values(instance, self.keys[0])
-            if set(map(type, values)) <= {str}:  # the usual case, without canonical forms
-                if len(set(values)) != len(values):
-                    raise ValueError("not unique")
-                return
-            rows: Any = ((value,) for value in values)
+            values: list[Any] = _values(instance, self.keys[0])
         else:
-            rows = zip(*(_values(instance, parts) for parts in self.keys))
+            values = list(zip(*(_values(instance, parts) for parts in self.keys)))
+        # Distinct in Python, distinct in JSON (equal canonical forms are equal values): the usual case, decided
+        # without canonical forms. Values equal in Python may still differ in JSON (1 and True): the forms decide.
+        try:
+            if len(set(values)) == len(values):
+                return
+        except TypeError:  # an object or an array among the values
+            pass
+        rows = [(value,) for value in values] if len(self.keys) == 1 else values
         seen: set[Any] = set()
         canonical = _keywords._canonical
         for values in rows:
@@ -264,10 +296,21 @@ class _UniqueBy(_ArrayRule):
             seen.add(key)
 
 
+_GET = dict.get
+
+
 def _values(items: Any, parts: tuple[str, ...]) -> list[Any]:
-    """The value at ``parts`` in each item of a list (MISSING where there is none); none for anything else."""
+    """The value at ``parts`` in each item of a list (None or MISSING where there is none: the same to every
+    caller); none for anything else."""
     if not isinstance(items, list):
         return []
+    try:  # objects all the way down (nearly always), read in C: members as stored, None where absent
+        if len(parts) == 1:
+            return list(map(_GET, items, repeat(parts[0])))
+        if len(parts) == 2:
+            return list(map(_GET, map(_GET, items, repeat(parts[0])), repeat(parts[1])))
+    except TypeError:  # an item, or a value on the way, that is not an object
+        pass
     if len(parts) == 1:  # the usual pointers, looked up in place
         name = parts[0]
         return [item.get(name, MISSING) if type(item) is dict else _member(item, parts) for item in items]
@@ -489,7 +532,8 @@ class _NoTuple:
     PLAIN = frozenset({list, dict, str, int, float, bool, type(None)})
 
     def __init__(self, parent_schema: dict, value: Any, schema_path: list) -> None:
-        self.arrays = _types_of(parent_schema) == ("array",)  # only arrays: nearly always a plain list
+        # only arrays (or null, never checked): nearly always a plain list
+        self.arrays = set(_types_of(parent_schema)) - {"null"} == {"array"}
 
     def validate(self, instance: Any) -> None:
         if isinstance(instance, tuple):
