@@ -152,6 +152,30 @@ def _raise(error):
     return check
 
 
+class _Raising:
+    def __init__(self, error):
+        self.error = error
+
+    def validate(self, instance):
+        if self.error is not None:
+            raise self.error
+
+
+def _checks(error, form):
+    """Checks that raise ``error`` (None: pass): a plain function, or generated from a rule (then the verdict
+    is generated with them); an unsure failure is a ValueError where the rule may not apply."""
+    if form == "function":
+        return (lambda instance: None) if error is None else _raise(error)
+    unsure = isinstance(error, Uncertain)  # then under anyOf: it may not apply
+    rule = _Raising(ValueError("fails where it may not apply") if unsure else error)
+    schema = {"anyOf": [{"x-stub": True}]} if unsure else {"x-stub": True}
+    location = plan_checks((schema, None), lambda node: [("x-stub", rule, False)] if "x-stub" in node else [])
+    return compile_checks(location, HELPERS)
+
+
+FORMS = pytest.mark.parametrize("form", ["function", "generated"])
+
+
 @pytest.mark.parametrize(("lean", "error", "whole", "expected"), [
     (True, None, None, True),
     (True, ValueError("sure"), None, False),
@@ -161,17 +185,35 @@ def _raise(error):
     (False, Uncertain("unsure"), True, True),
     (True, TypeError("a rule that cannot read the value"), None, None),
 ])
-def test_the_verdict_asks_the_whole_engine_only_when_a_check_was_unsure(lean, error, whole, expected):
+@FORMS
+def test_the_verdict_asks_the_whole_engine_only_when_a_check_was_unsure(lean, error, whole, expected, form):
     engine = Engine(whole)
-    check = (lambda instance: None) if error is None else _raise(error)
-    fast = FastPath(Engine(lean), check, certain=False, whole=lambda: engine)
+    fast = FastPath(Engine(lean), _checks(error, form), certain=False, whole=lambda: engine)
     assert fast.verdict({}) is expected
     assert engine.calls == (1 if isinstance(error, Uncertain) else 0)
 
 
-def test_an_invalid_verdict_stands_alone_when_every_check_is_sure():
-    fast = FastPath(Engine(False), _raise(AssertionError("not run")), certain=True)
+@FORMS
+def test_an_invalid_verdict_stands_alone_when_every_check_is_sure(form):
+    fast = FastPath(Engine(False), _checks(AssertionError("not run"), form), certain=True)
     assert fast.verdict({}) is False
+
+
+@FORMS
+def test_a_value_the_engine_cannot_read_is_left_to_the_full_path(form):
+    class Unreadable:
+        def is_valid(self, instance):
+            raise ValueError("jsonschema-rs cannot read this value")
+
+    assert FastPath(Unreadable(), _checks(AssertionError("not run"), form), certain=True).verdict({}) is None
+
+
+def test_generated_checks_keep_what_compiles_them_again():
+    check = _checks(None, "generated")
+    assert check.helpers is HELPERS and not check.location.empty()
+    again = compile_checks(check.location, check.helpers, verdict={
+        "is_valid": lambda instance: True, "refused": None, "whole": None, "uncertain": lambda: False})
+    assert again({}) is True
 
 
 # -- the shipped parts ----------------------------------------------------------------------------
@@ -216,23 +258,25 @@ def test_open_values_are_still_checked_after_a_lean_engine():
         agree(validator, {**payload, "metadata": {"note": wild}})
 
 
-@pytest.mark.parametrize(("strict", "check", "lean", "expected", "lean_calls"), [
+@pytest.mark.parametrize(("strict", "error", "lean", "expected", "lean_calls"), [
     (True, None, None, True, 0),  # every open value a scalar: the strict engine decides alone
-    (True, _raise(ValueError("sure")), None, False, 0),
+    (True, ValueError("sure"), None, False, 0),
     (False, None, True, True, 1),  # a container where values are open: the lean engine decides
     (False, None, False, False, 1),
 ])
-def test_a_strict_engine_decides_where_it_accepts_and_the_lean_engine_elsewhere(strict, check, lean, expected,
-                                                                               lean_calls):
+@FORMS
+def test_a_strict_engine_decides_where_it_accepts_and_the_lean_engine_elsewhere(strict, error, lean, expected,
+                                                                               lean_calls, form):
     lean_engine = Engine(lean)
-    fast = FastPath(lean_engine, lambda instance: None, certain=True, strict=(Engine(strict), check))
+    fast = FastPath(lean_engine, _checks(None, form), certain=True, strict=(Engine(strict), _checks(error, form)))
     assert fast.verdict({}) is expected
     assert lean_engine.calls == lean_calls
 
 
-def test_a_strict_checks_unsure_failure_asks_the_whole_engine():
+@FORMS
+def test_a_strict_checks_unsure_failure_asks_the_whole_engine(form):
     whole = Engine(True)
-    fast = FastPath(Engine(None), None, whole=lambda: whole, strict=(Engine(True), _raise(Uncertain("unsure"))))
+    fast = FastPath(Engine(None), None, whole=lambda: whole, strict=(Engine(True), _checks(Uncertain("unsure"), form)))
     assert fast.verdict({}) is True
     assert whole.calls == 1
 

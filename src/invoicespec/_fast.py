@@ -894,22 +894,16 @@ class FastPath:
         self.verdict = decide if strict is None else self._decide(strict[0].is_valid, strict[1], False, decide)
 
     def _decide(self, is_valid: Any, check: Check | None, certain: bool, otherwise: Any = None) -> Any:
-        """The verdict of one engine and its checks (a closure: the hot path reads no attribute); where the
-        engine refuses, ``otherwise``'s verdict, if given (after a strict engine)."""
+        """The verdict of one engine and its checks (the hot path reads no attribute); where the engine
+        refuses, ``otherwise``'s verdict, if given (after a strict engine).
+
+        Where the checks were generated, the verdict is generated with them: the engine's call, then
+        the checks in the same function (``compile_checks(..., verdict=)``); else a closure.
+        """
         whole = self._ask_whole
 
-        def verdict(instance: Any) -> bool | None:
-            try:
-                valid = is_valid(instance)
-            except Exception:  # a value jsonschema-rs cannot read
-                return None
-            if not valid:
-                if otherwise is not None:
-                    return otherwise(instance)
-                if _uncertain():
-                    return None
-                if certain:
-                    return False
+        def ask(instance: Any, valid: bool) -> bool | None:
+            """The checks' verdict, after the engine's."""
             if check is None:
                 return valid
             try:
@@ -921,6 +915,27 @@ class FastPath:
             except Exception:  # a rule that cannot read the value: the full path decides
                 return None
             return valid
+
+        def refused(instance: Any) -> bool | None:
+            """The verdict where the engine refuses."""
+            if otherwise is not None:
+                return otherwise(instance)
+            if _uncertain():
+                return None
+            return False if certain else ask(instance, False)
+
+        location = getattr(check, "location", None)
+        if location is not None:
+            return compile_checks(location, check.helpers, verdict={
+                "is_valid": is_valid, "refused": refused, "whole": whole, "uncertain": _uncertain,
+            })
+
+        def verdict(instance: Any) -> bool | None:
+            try:
+                valid = is_valid(instance)
+            except Exception:  # a value jsonschema-rs cannot read
+                return None
+            return ask(instance, True) if valid else refused(instance)
 
         return verdict
 

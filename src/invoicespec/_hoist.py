@@ -159,16 +159,46 @@ def plan_checks(root: Sub, checks_of: Callable[[dict], list[tuple[str, Rule, boo
     return top
 
 
-def compile_checks(location: Location, helpers: dict[str, Any] | None = None) -> Check:
+#: The verdict :func:`compile_checks` writes around the checks (``verdict=``): the engine first, then the
+#: checks in the same function (a call fewer per payload: about 0.1 us, a twentieth of a small payload's time).
+_VERDICT = """\
+def verdict(v0):
+    try:
+        valid = is_valid(v0)
+    except Exception:  # a value jsonschema-rs cannot read
+        return None
+    if not valid:
+        return refused(v0)
+    try:
+{body}
+    except Uncertain:
+        return whole(v0)
+    except ValueError:
+        return None if uncertain() else False
+    except Exception:  # a rule that cannot read the value: the full path decides
+        return None
+    return True
+"""
+
+
+def compile_checks(
+    location: Location, helpers: dict[str, Any] | None = None, verdict: dict[str, Any] | None = None,
+) -> Check:
     """One function that runs every check of ``location`` and below on a payload (raises ValueError,
     or :class:`Uncertain` when a check fails where it may not apply).
 
     The function is generated as Python source: the walk down to the checked
     locations is a few dictionary lookups and loops, and rules that can (``inline``)
     are written into it, with no call at all; ``helpers`` are names their source may use.
+    The function keeps its ``location`` and ``helpers``, to be compiled again with a ``verdict``.
+
+    ``verdict``: instead, a function giving True, False or None, that asks an engine first and runs
+    the checks where it accepts (``_VERDICT``); it names ``is_valid`` (the engine), ``refused`` (the
+    verdict where the engine refuses), ``whole`` (where a check fails where it may not apply) and
+    ``uncertain`` (whether a guard left the answer to the full path).
     """
     helpers = helpers or {}
-    namespace: dict[str, Any] = {"Uncertain": Uncertain, **helpers}
+    namespace: dict[str, Any] = {"Uncertain": Uncertain, **helpers, **(verdict or {})}
     functions: list[list[str]] = []
 
     def constant(value: Any) -> str:
@@ -253,8 +283,14 @@ def compile_checks(location: Location, helpers: dict[str, Any] | None = None) ->
             body(here, value, depth, lines, count, loops)
 
     entry = function(location)
+    if verdict is not None:  # the entry's body, inside the verdict's `try`
+        body_lines = functions[0][1:]
+        functions[0] = _VERDICT.format(body="\n".join("    " + line for line in body_lines)).splitlines()
+        entry = "verdict"
     exec(compile("\n".join(line for lines in functions for line in lines), "<invoicespec checks>", "exec"), namespace)
-    return namespace[entry]
+    check = namespace[entry]
+    check.location, check.helpers = location, helpers
+    return check
 
 
 def _loops(here: Location) -> bool:
