@@ -417,6 +417,15 @@ def test_lean_digit_limits_and_their_check_match_the_rule(integral, fractional, 
     assert (native and checked) is (not list(_keywords.digits(None, limits, value, {})))
 
 
+@pytest.mark.parametrize("integral", [5, 300, 301, 5000])  # the limit written in place, or read (when huge)
+def test_digit_limits_written_in_place_hold_at_the_limit(integral):
+    rule = _Digits({}, {"integer": integral, "fraction": 2}, [])
+    check = _generated("x-digits", rule)
+    for value in (10**integral - 1, 10**integral, -(10**integral), 1 - 10**integral, 1.5, float(10**min(integral, 300))):
+        assert _passes(check, value) is _passes(rule, value) is (not list(
+            _keywords.digits(None, {"integer": integral, "fraction": 2}, value, {}))), value
+
+
 keyed_values = st.sampled_from([1, 1.0, True, False, "1", "a", None, 0, [1], [True], {"k": 1}, {"k": 1.0}])
 items = st.lists(
     st.one_of(

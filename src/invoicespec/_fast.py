@@ -557,9 +557,10 @@ class _Digits:
 
     def inline(self, value: str, me: str) -> list[str]:
         """Integers and integral floats below the limit (nearly all) are decided in place."""
+        bound = str(self.bound) if self.integral <= 300 else f"{me}.bound"  # a literal, unless it is huge
         return [
             f"if not ((type({value}) is int or type({value}) is float and {value}.is_integer())"
-            f" and -{me}.bound < {value} < {me}.bound): {me}.validate({value})"
+            f" and -{bound} < {value} < {bound}): {me}.validate({value})"
         ]
 
     def validate(self, instance: Any) -> None:
