@@ -57,7 +57,7 @@ from invoicespec._catalog import (
 from invoicespec._ecma import explicit
 from invoicespec._flatten import Sub, applied, choose, flatten
 from invoicespec._formats import FORMAT_SCHEMAS
-from invoicespec._hoist import MEMBERS, Bail, Check, Uncertain, compile_checks, plan_checks
+from invoicespec._hoist import MEMBERS, Bail, Check, compile_checks, plan_checks, verdict_around
 from invoicespec._instance import MAX_DEPTH, WIDEST, check_json
 from invoicespec._pointer import MISSING, format_pointer, parse_pointer, resolve
 
@@ -857,6 +857,10 @@ def _add(guards: dict[int, set[str]], anchor: dict | None, keyword: str) -> None
 # -- compiling ------------------------------------------------------------------------------------
 
 
+def _refuses(instance: Any) -> bool:
+    return False
+
+
 def _uncertain() -> bool:
     """Whether a guard has just left the verdict to the full path (an open value nested too deep to
     tell); the flag is cleared for the next verdict."""
@@ -903,24 +907,18 @@ class FastPath:
         """The verdict of one engine and its checks (the hot path reads no attribute); where the engine
         refuses, ``otherwise``'s verdict, if given (after a strict engine).
 
-        Where the checks were generated, the verdict is generated with them: the engine's call, then
-        the checks in the same function (``compile_checks(..., verdict=)``); else a closure.
+        The verdict is generated (``compile_checks(..., verdict=)``): the engine's call, then the checks
+        in the same function (written in place where they were generated, else a call).
         """
-        whole = self._ask_whole
+        location = getattr(check, "location", None)
 
-        def ask(instance: Any, valid: bool) -> bool | None:
-            """The checks' verdict, after the engine's."""
-            if check is None:
-                return valid
-            try:
-                check(instance)
-            except Uncertain:
-                return whole(instance)
-            except ValueError:
-                return None if _uncertain() else False
-            except Exception:  # a rule that cannot read the value: the full path decides
-                return None
-            return valid
+        def generated(engine: Any, refused: Any) -> Any:
+            names = {"is_valid": engine, "refused": refused, "whole": self._ask_whole, "uncertain": _uncertain}
+            if location is not None:
+                return compile_checks(location, check.helpers, verdict=names)  # type: ignore[union-attr]
+            return verdict_around(check, names)
+
+        checks_alone: list[Any] = []  # the checks' verdict after a refusal, generated on first need
 
         def refused(instance: Any) -> bool | None:
             """The verdict where the engine refuses."""
@@ -928,22 +926,13 @@ class FastPath:
                 return otherwise(instance)
             if _uncertain():
                 return None
-            return False if certain else ask(instance, False)
+            if certain:
+                return False
+            if not checks_alone:  # unsure checks may still fail where they may not apply: the whole engine decides
+                checks_alone.append(generated(_refuses, None))
+            return checks_alone[0](instance)
 
-        location = getattr(check, "location", None)
-        if location is not None:
-            return compile_checks(location, check.helpers, verdict={
-                "is_valid": is_valid, "refused": refused, "whole": whole, "uncertain": _uncertain,
-            })
-
-        def verdict(instance: Any) -> bool | None:
-            try:
-                valid = is_valid(instance)
-            except Exception:  # a value jsonschema-rs cannot read
-                return None
-            return ask(instance, True) if valid else refused(instance)
-
-        return verdict
+        return generated(is_valid, refused)
 
     def _ask_whole(self, instance: Any) -> bool | None:
         if self._whole_compiled is None:

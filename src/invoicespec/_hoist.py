@@ -30,7 +30,7 @@ from typing import Any, Protocol
 from invoicespec._catalog import SCHEMA_LISTS, SCHEMA_MAPS
 from invoicespec._flatten import Sub
 
-__all__ = ["MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "plan_checks"]
+__all__ = ["MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "plan_checks", "verdict_around"]
 
 #: Keywords whose subschemas apply depending on the value, or on another subschema's outcome.
 CONDITIONAL = frozenset({"anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"})
@@ -167,7 +167,7 @@ def verdict(v0):
         valid = is_valid(v0)
     except Exception:  # a value jsonschema-rs cannot read
         return None
-    if not valid:
+    if not valid and refused is not None:
         return refused(v0)
     try:
 {body}
@@ -177,7 +177,7 @@ def verdict(v0):
         return None if uncertain() else False
     except Exception:  # a rule that cannot read the value: the full path decides
         return None
-    return True
+    return valid
 """
 
 
@@ -194,8 +194,9 @@ def compile_checks(
 
     ``verdict``: instead, a function giving True, False or None, that asks an engine first and runs
     the checks where it accepts (``_VERDICT``); it names ``is_valid`` (the engine), ``refused`` (the
-    verdict where the engine refuses), ``whole`` (where a check fails where it may not apply) and
-    ``uncertain`` (whether a guard left the answer to the full path).
+    verdict where the engine refuses; None: the checks run all the same, and passing leaves the engine's
+    False), ``whole`` (where a check fails where it may not apply) and ``uncertain`` (whether a guard left
+    the answer to the full path).
     """
     helpers = helpers or {}
     namespace: dict[str, Any] = {"Uncertain": Uncertain, **helpers, **(verdict or {})}
@@ -284,13 +285,25 @@ def compile_checks(
 
     entry = function(location)
     if verdict is not None:  # the entry's body, inside the verdict's `try`
-        body_lines = functions[0][1:]
-        functions[0] = _VERDICT.format(body="\n".join("    " + line for line in body_lines)).splitlines()
+        functions[0] = _verdict_source(functions[0][1:])
         entry = "verdict"
     exec(compile("\n".join(line for lines in functions for line in lines), "<invoicespec checks>", "exec"), namespace)
     check = namespace[entry]
     check.location, check.helpers = location, helpers
     return check
+
+
+def _verdict_source(body: list[str]) -> list[str]:
+    return _VERDICT.format(body="\n".join("    " + line for line in body)).splitlines()
+
+
+def verdict_around(check: Check | None, names: dict[str, Any]) -> Callable[[Any], bool | None]:
+    """The verdict of ``compile_checks(..., verdict=names)`` around checks that were not generated (a
+    plain function, or None: nothing to check)."""
+    namespace: dict[str, Any] = {"Uncertain": Uncertain, **names, "check": check}
+    body = ["    pass" if check is None else "    check(v0)"]
+    exec(compile("\n".join(_verdict_source(body)), "<invoicespec verdict>", "exec"), namespace)
+    return namespace["verdict"]
 
 
 def _loops(here: Location) -> bool:
