@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from invoicespec import _normalize
 from invoicespec._catalog import Catalog
+from invoicespec._descend import install
 from invoicespec._fast import FastPath, compile_fast, enable_pruning
 from invoicespec._formats import format_checker
 from invoicespec._instance import check_json, copy_json
@@ -52,8 +53,8 @@ def _jsonschema_classes() -> tuple[Any, Any, Any]:
     from jsonschema import Draft202012Validator, validators
 
     types = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
-    request = validators.extend(Draft202012Validator, REQUEST_KEYWORDS, type_checker=types)
-    response = validators.extend(Draft202012Validator, RESPONSE_KEYWORDS, type_checker=types)
+    request = install(validators.extend(Draft202012Validator, REQUEST_KEYWORDS, type_checker=types))
+    response = install(validators.extend(Draft202012Validator, RESPONSE_KEYWORDS, type_checker=types))
     return request, response, format_checker()
 
 
