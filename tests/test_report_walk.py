@@ -121,3 +121,25 @@ def test_the_request_and_response_classes_walk_the_lean_way():
 
     request, response, _ = _jsonschema_classes()
     assert request.descend is descend and response.descend is descend
+
+
+def test_a_report_asks_the_fast_path_about_each_subtree_once(monkeypatch):
+    validator = invoicespec.validator("pennylane.create_customer_invoice")
+    bad = validator.examples[0]
+    bad["invoice_lines"][0]["quantity"] = "12"
+    validator._full_path()
+    real = _keywords.PRUNERS[True]
+    asked = []
+
+    class Recording:
+        def valid(self, subschema, instance):
+            asked.append((id(subschema), id(instance)))
+            return real.valid(subschema, instance)
+
+        def __call__(self, subschema, instance):
+            asked.append((id(subschema), id(instance)))
+            return real(subschema, instance)
+
+    monkeypatch.setitem(_keywords.PRUNERS, True, Recording())
+    assert [(e.path, e.keyword) for e in validator.errors(bad)] == [("/invoice_lines/0/quantity", "type")]
+    assert asked and len(asked) == len(set(asked))  # a member that is only a $ref is not asked again by it

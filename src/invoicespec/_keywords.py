@@ -15,7 +15,8 @@ is unsafe or reports the wrong place:
 - ``properties``, ``items``, ``$ref``, ``if``: as stock, but a subtree the fast path
   finds valid is skipped, and an ``if`` condition is decided by it (see
   :data:`PRUNERS`), so a report costs about the size of the faulty part of the
-  payload, not of the payload; ``$ref`` targets are resolved once, not per visit.
+  payload, not of the payload; ``$ref`` targets are resolved once, not per visit, and
+  a subschema that is only a ``$ref`` is walked at its target (``_walk_below``).
 """
 
 from __future__ import annotations
@@ -106,11 +107,14 @@ def _if(request: bool) -> Any:
         holds = pruner(if_schema, instance) if pruner is not None else None
         if holds is None:
             holds = validator.evolve(schema=if_schema).is_valid(instance)
-        if holds:
-            if "then" in schema:
-                yield from validator.descend(instance, schema["then"], schema_path="then")
-        elif "else" in schema:
-            yield from validator.descend(instance, schema["else"], schema_path="else")
+        branch = "then" if holds else "else"
+        below = schema.get(branch)
+        if below is None:
+            return
+        if _reference_only(below) is None:
+            yield from validator.descend(instance, below, schema_path=branch)
+        elif not (pruner is not None and pruner.valid(below, instance)):  # what its $ref would ask
+            yield from _walk_below(validator, instance, below, None, branch)
 
     return if_
 
@@ -141,9 +145,11 @@ def _properties(request: bool) -> Any:
     def properties(validator, properties: dict, instance: Any, schema: dict) -> Errors:
         if not isinstance(instance, dict):
             return
+        pruner = PRUNERS.get(request)
+        valid = None if pruner is None else pruner.valid
         for name, subschema in _asserting(properties):
-            if name in instance and not _valid_below(request, subschema, instance[name]):
-                yield from validator.descend(instance[name], subschema, path=name, schema_path=name)
+            if name in instance and not (valid is not None and valid(subschema, instance[name])):
+                yield from _walk_below(validator, instance[name], subschema, name, name)
 
     return properties
 
@@ -155,9 +161,11 @@ def _items(request: bool) -> Any:
 
             yield from Draft202012Validator.VALIDATORS["items"](validator, items, instance, schema)
             return
+        pruner = PRUNERS.get(request)
+        valid = None if pruner is None else pruner.valid
         for index in range(len(schema.get("prefixItems", ())), len(instance)):
-            if not _valid_below(request, items, instance[index]):
-                yield from validator.descend(instance=instance[index], schema=items, path=index)
+            if not (valid is not None and valid(items, instance[index])):
+                yield from _walk_below(validator, instance[index], items, index, None)
 
     return items
 
@@ -185,6 +193,38 @@ def _resolve(validator: Any, ref: str) -> Any:
     if len(_RESOLVED) < _MAX_RESOLVED and not _uses_dynamic_scope(resolved):
         _RESOLVED[key] = (resolver._registry, resolved)  # the registry kept alive: its id stays its own
     return resolved
+
+
+# A subschema -> (it, its $ref when it is nothing else but annotations, else None). Bounded, by identity.
+_REFERENCE_ONLY: dict[int, tuple[Any, str | None]] = {}
+
+
+def _reference_only(subschema: Any) -> str | None:
+    found = _REFERENCE_ONLY.get(id(subschema))
+    if found is not None and found[0] is subschema:
+        return found[1]
+    ref = subschema.get("$ref") if isinstance(subschema, dict) else None
+    if not (isinstance(ref, str) and subschema.keys() - ANNOTATIONS == {"$ref"}):
+        ref = None
+    if len(_REFERENCE_ONLY) < _MAX_ASSERTING:
+        _REFERENCE_ONLY[id(subschema)] = (subschema, ref)
+    return ref
+
+
+def _walk_below(validator: Any, instance: Any, subschema: Any, path: Any, schema_path: Any) -> Errors:
+    """``validator.descend(instance, subschema, path, schema_path)``, for a subschema the fast path did not
+    find valid. One that is only a ``$ref`` is walked at its target directly: the same errors (the ``$ref``
+    level adds nothing to them, not even to the schema path), one level and one question fewer, since its
+    ``$ref`` would only ask the fast path again what the caller has just asked."""
+    ref = _reference_only(subschema)
+    if ref is not None:
+        try:
+            resolved = _resolve(validator, ref)
+        except Exception:  # unresolvable: the $ref reports it, its own way
+            resolved = None
+        if resolved is not None and isinstance(resolved.contents, dict):
+            return validator.descend(instance, resolved.contents, path, schema_path, resolved.resolver)
+    return validator.descend(instance, subschema, path, schema_path)
 
 
 def _ref(request: bool) -> Any:
