@@ -181,9 +181,10 @@ class _DateOrder:
                 "if first is not None:",
                 f"    second = {value}.get({later[0]!r})",
                 # two dates, or two UTC date-times of the same shape, in order: the usual case, without a call
-                f"    if second is None or type(first) is str and type(second) is str and len(first) == len(second)"
-                f" and first {before} second and (len(first) == 10 or len(first) >= 19"
-                f" and first[-1] == second[-1] == 'Z' and first[10] == second[10]): pass",
+                # (each step costs 15 to 20 ns: the length is read once, classes are compared, not type()d)
+                f"    if second is None or first.__class__ is str and second.__class__ is str and first {before} second"
+                " and (length := len(first)) == len(second) and (length == 10 or length >= 19"
+                " and first[-1] == second[-1] == 'Z' and first[10] == second[10]): pass",
                 f"    elif not in_order(first, second, {strict}):",
                 f"        {me}.validate({value})",
             ]
