@@ -413,3 +413,22 @@ def test_members_of_annotations_alone_are_neither_asked_about_nor_walked(monkeyp
     found = validator.errors({"note": 1, "open": [], "locked": 2, "amount": "x"})
     assert [(e.path, e.keyword) for e in found] == [("/locked", "readOnly"), ("/amount", "type")]
     assert [id(schema) for schema in asked] == [id(properties["locked"]), id(properties["amount"])]
+
+
+def test_is_valid_is_the_verdict_itself_once_compiled(getbill):
+    from invoicespec._validator import Validator
+
+    validator = invoicespec.validator("getbill.create_debt")
+    assert validator.is_valid(getbill) is True
+    hot = validator.__dict__["is_valid"]
+    assert validator.is_valid is hot and hot.__doc__ == Validator.is_valid.__doc__
+    deep = dict(getbill, metadata={"deep": _nested(120)})
+    assert validator._verdict(deep) is None and validator.is_valid(deep) is False  # the full path tells
+
+    asked = []
+    deciding = validator._fast_path().deciding(lambda instance: asked.append(instance) or "the full path")
+    assert deciding(getbill) is True and deciding(dict(getbill, amount=0)) is False and asked == []
+    assert deciding(deep) == "the full path" and asked == [deep]  # asked where the verdict says None, only
+    headers = invoicespec.validator("getbill.create_debt", "request.headers")
+    headers.is_valid({})
+    assert "is_valid" not in headers.__dict__  # a part that is prepared first keeps the method

@@ -43,6 +43,7 @@ an open value nested deep enough that the payload's depth limit might apply).
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from decimal import Decimal
 from itertools import repeat
 from urllib.parse import unquote, urljoin
@@ -57,7 +58,7 @@ from invoicespec._catalog import (
 from invoicespec._ecma import explicit
 from invoicespec._flatten import Sub, applied, choose, flatten
 from invoicespec._formats import FORMAT_SCHEMAS
-from invoicespec._hoist import MEMBERS, Bail, Check, compile_checks, plan_checks, verdict_around
+from invoicespec._hoist import MEMBERS, Bail, Check, compile_checks, deciding, plan_checks, verdict_around
 from invoicespec._instance import MAX_DEPTH, WIDEST, check_json
 from invoicespec._pointer import MISSING, format_pointer, parse_pointer, resolve
 
@@ -925,6 +926,11 @@ class FastPath:
             return checks_alone[0](instance)
 
         return generated(is_valid, refused)
+
+    def deciding(self, undecided: Callable[[Any], bool]) -> Callable[[Any], bool]:
+        """:attr:`verdict` asking ``undecided`` (the full path) where it would answer None: a verdict that
+        always tells, in one call (:func:`_hoist.deciding`)."""
+        return deciding(self.verdict, undecided)
 
     def _ask_whole(self, instance: Any) -> bool | None:
         if self._whole_compiled is None:

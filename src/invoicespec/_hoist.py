@@ -25,12 +25,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from types import FunctionType
 from typing import Any, Protocol
 
 from invoicespec._catalog import SCHEMA_LISTS, SCHEMA_MAPS
 from invoicespec._flatten import Sub
 
-__all__ = ["MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "plan_checks", "verdict_around"]
+__all__ = [
+    "MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "deciding", "plan_checks", "verdict_around",
+]
 
 #: Keywords whose subschemas apply depending on the value, or on another subschema's outcome.
 CONDITIONAL = frozenset({"anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"})
@@ -166,19 +169,34 @@ def verdict(v0):
     try:
         valid = is_valid(v0)
     except Exception:  # a value jsonschema-rs cannot read
-        return None
+        return undecided(v0)
     if not valid and refused is not None:
-        return refused(v0)
+        found = refused(v0)
+        return undecided(v0) if found is None else found
     try:
 {body}
     except Uncertain:
-        return whole(v0)
+        found = whole(v0)
+        return undecided(v0) if found is None else found
     except ValueError:
-        return None if uncertain() else False
+        return undecided(v0) if uncertain() else False
     except Exception:  # a rule that cannot read the value: the full path decides
-        return None
+        return undecided(v0)
     return valid
 """
+
+
+def _undecided(instance: Any) -> None:
+    """Where the verdict cannot tell: None (see :func:`deciding` for a verdict that always tells)."""
+    return None
+
+
+def deciding(verdict: Callable[[Any], bool | None], undecided: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    """A verdict of ``compile_checks(..., verdict=)`` or :func:`verdict_around` that asks ``undecided``
+    (the full path) where it would answer None: the same code, run with that one name changed, so that
+    it needs no call around it to tell."""
+    namespace = {**verdict.__globals__, "undecided": undecided}
+    return FunctionType(verdict.__code__, namespace, verdict.__name__)
 
 
 def compile_checks(
@@ -199,7 +217,7 @@ def compile_checks(
     the answer to the full path).
     """
     helpers = helpers or {}
-    namespace: dict[str, Any] = {"Uncertain": Uncertain, **helpers, **(verdict or {})}
+    namespace: dict[str, Any] = {"Uncertain": Uncertain, "undecided": _undecided, **helpers, **(verdict or {})}
     functions: list[list[str]] = []
 
     def constant(value: Any) -> str:
@@ -300,7 +318,7 @@ def _verdict_source(body: list[str]) -> list[str]:
 def verdict_around(check: Check | None, names: dict[str, Any]) -> Callable[[Any], bool | None]:
     """The verdict of ``compile_checks(..., verdict=names)`` around checks that were not generated (a
     plain function, or None: nothing to check)."""
-    namespace: dict[str, Any] = {"Uncertain": Uncertain, **names, "check": check}
+    namespace: dict[str, Any] = {"Uncertain": Uncertain, "undecided": _undecided, **names, "check": check}
     body = ["    pass" if check is None else "    check(v0)"]
     exec(compile("\n".join(_verdict_source(body)), "<invoicespec verdict>", "exec"), namespace)
     return namespace["verdict"]

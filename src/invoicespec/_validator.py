@@ -81,6 +81,7 @@ class Validator:
     __slots__ = (
         "operation", "part", "media_type", "_kind", "_schema", "_registry", "_catalog", "_rebuild",
         "_full", "_fast", "_hot", "_lock",
+        "__dict__",  # only for is_valid, once compiled (see _fast_path)
     )
 
     def __init__(
@@ -139,6 +140,11 @@ class Validator:
                     fast = self._fast = compile_fast(self._catalog, self._schema, request) or _NO_FAST_PATH
                     if fast is not _NO_FAST_PATH and self._kind == "body":
                         self._hot = fast.verdict
+                        # is_valid itself, from now on: the verdict, asking the full path where it would
+                        # answer None; one Python call fewer per payload than the method (0.1 us)
+                        hot = fast.deciding(self._full_is_valid)
+                        hot.__doc__, hot.__qualname__ = Validator.is_valid.__doc__, Validator.is_valid.__qualname__
+                        self.__dict__["is_valid"] = hot
         return None if fast is _NO_FAST_PATH else fast
 
     def __repr__(self) -> str:
