@@ -9,6 +9,7 @@ comparison of dates, and that the engine really runs without Python keywords.
 from __future__ import annotations
 
 import copy
+import math
 from decimal import Decimal
 
 import jsonschema_rs
@@ -417,11 +418,13 @@ def test_lean_digit_limits_and_their_check_match_the_rule(integral, fractional, 
     assert (native and checked) is (not list(_keywords.digits(None, limits, value, {})))
 
 
-@pytest.mark.parametrize("integral", [5, 300, 301, 5000])  # the limit written in place, or read (when huge)
+@pytest.mark.parametrize("integral", [5, 15, 22, 23, 300, 301, 5000])  # a literal (float bound up to 10**22), or read
 def test_digit_limits_written_in_place_hold_at_the_limit(integral):
     rule = _Digits({}, {"integer": integral, "fraction": 2}, [])
     check = _generated("x-digits", rule)
-    for value in (10**integral - 1, 10**integral, -(10**integral), 1 - 10**integral, 1.5, float(10**min(integral, 300))):
+    near = float(10**min(integral, 300))
+    floats = (near, -near, math.nextafter(near, 0), math.nextafter(-near, 0), math.nextafter(near, math.inf), 1.5)
+    for value in (10**integral - 1, 10**integral, -(10**integral), 1 - 10**integral, True, *floats):
         assert _passes(check, value) is _passes(rule, value) is (not list(
             _keywords.digits(None, {"integer": integral, "fraction": 2}, value, {}))), value
 

@@ -99,6 +99,7 @@ _STRICT = {"anyOf": [
 #: 0000 and takes ``*+,-./`` for digits (``202,-02-29``).
 NATIVE_FORMATS = frozenset({"uuid"})
 _NATIVE_DIGITS = 15  # 10**15 is exact as a double, whatever jsonschema-rs stores bounds as
+_EXACT_POWER = 22  # 10**22 is the largest power of ten a double holds exactly
 
 _state = threading.local()
 
@@ -560,17 +561,26 @@ class _Digits:
         self.bound = 10**self.integral
 
     def inline(self, value: str, me: str) -> list[str]:
-        """Integers and integral floats below the limit (nearly all) are decided in place."""
+        """Integers and integral floats below the limit (nearly all) are decided in place.
+
+        Each is compared with a bound of its own type: comparing a float with an int of more than 48 bits
+        (or an int with a float) costs CPython twice as long. Floats only up to 10**22 (see :meth:`validate`).
+        """
         bound = str(self.bound) if self.integral <= 300 else f"{me}.bound"  # a literal, unless it is huge
-        return [
-            f"if not ((type({value}) is int or type({value}) is float and {value}.is_integer())"
-            f" and -{bound} < {value} < {bound}): {me}.validate({value})"
-        ]
+        floats = (
+            f" or {value}.__class__ is float and -1e{self.integral} < {value} < 1e{self.integral}"
+            f" and {value}.is_integer()"
+        ) if self.integral <= _EXACT_POWER else ""
+        return [f"if not ({value}.__class__ is int and -{bound} < {value} < {bound}{floats}): {me}.validate({value})"]
 
     def validate(self, instance: Any) -> None:
+        """A float is counted as the rule reads it, by its shortest text: below 10**k (k > 22, where 10**k
+        is no float) the nearest float prints as 1e+k, of k + 1 digits, so only the rule can tell."""
         kind = type(instance)
         if kind is int or kind is float:
-            if -self.bound < instance < self.bound and (kind is int or instance.is_integer()):
+            if -self.bound < instance < self.bound and (
+                kind is int or self.integral <= _EXACT_POWER and instance.is_integer()
+            ):
                 return  # only integral digits, fewer than the limit
         elif kind is str or kind is bool or not isinstance(instance, int | float | Decimal):
             return  # text is checked by the engine; other values are not numbers
