@@ -167,12 +167,18 @@ def test_arbitrary_values_get_the_same_verdict(operation, part, value):
     agree(invoicespec.validator(operation, part), value)
 
 
-@pytest.mark.parametrize("path", SUITE, ids=lambda p: p.stem)
-def test_keyword_suite_cases_get_the_same_verdict(path):
+def suite_tests(path):
+    """Each test of one keyword-suite file: (its case's validator, the case, the test)."""
     for case in json.loads(path.read_text(encoding="utf-8")):
         validator = compile_schema(case["schema"], case.get("part", "request"))
         for test in case["tests"]:
-            assert agree(validator, test["data"]) is test["valid"], (case["description"], test["description"])
+            yield validator, case, test
+
+
+@pytest.mark.parametrize("path", SUITE, ids=lambda p: p.stem)
+def test_keyword_suite_cases_get_the_same_verdict(path):
+    for validator, case, test in suite_tests(path):
+        assert agree(validator, test["data"]) is test["valid"], (case["description"], test["description"])
 
 
 # -- the gaps the issue names, one by one ---------------------------------------------------------

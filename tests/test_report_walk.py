@@ -12,24 +12,19 @@ with its details, paths and the errors of each variant (``context``).
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from jsonschema.exceptions import _unset
 
 import invoicespec
 from invoicespec import _keywords
 from invoicespec._instance import check_json
-from jsonschema.exceptions import _unset
-from invoicespec._validator import _is_integer, _jsonschema_classes, compile_schema
+from invoicespec._validator import _is_integer, _jsonschema_classes
 from invoicespec.strategies import faults, payloads
 
-from test_fast_path import ALL_PARTS, near_misses, wild
+from test_fast_path import ALL_PARTS, SUITE, near_misses, suite_tests, wild
 from test_properties import json_values, shaped
-
-SUITE = sorted((Path(__file__).parent / "keywords").glob("*.json"))
 
 
 def _reference_classes():
@@ -88,10 +83,8 @@ def test_arbitrary_values_get_the_stock_walks_errors(operation, part, value):
 
 @pytest.mark.parametrize("path", SUITE, ids=lambda p: p.stem)
 def test_keyword_suite_cases_get_the_stock_walks_errors(path):
-    for case in json.loads(path.read_text(encoding="utf-8")):
-        validator = compile_schema(case["schema"], case.get("part", "request"))
-        for test in case["tests"]:
-            same_walk(validator, test["data"])
+    for validator, _, test in suite_tests(path):
+        same_walk(validator, test["data"])
 
 
 def test_the_walk_keeps_each_subschemas_validator():
