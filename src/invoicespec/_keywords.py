@@ -96,9 +96,15 @@ def pattern_search(compiled: Any, text: str) -> Any:
 PRUNERS: dict[bool, Any] = {}
 
 
-def _valid_below(request: bool, subschema: Any, instance: Any) -> bool:
+def _never(subschema: Any, instance: Any) -> bool:
+    return False
+
+
+def _found_valid(request: bool) -> Any:
+    """The flavour's ``PRUNERS`` entry's ``valid(subschema, instance)``: whether the fast path finds a
+    subtree valid (never, before the fast path has set one)."""
     pruner = PRUNERS.get(request)
-    return pruner is not None and pruner.valid(subschema, instance)
+    return _never if pruner is None else pruner.valid
 
 
 def _if(request: bool) -> Any:
@@ -113,7 +119,7 @@ def _if(request: bool) -> Any:
             return
         if _reference_only(below) is None:
             yield from validator.descend(instance, below, schema_path=branch)
-        elif not (pruner is not None and pruner.valid(below, instance)):  # what its $ref would ask
+        elif not _found_valid(request)(below, instance):  # what its $ref would ask
             yield from _walk_below(validator, instance, below, None, branch)
 
     return if_
@@ -145,10 +151,9 @@ def _properties(request: bool) -> Any:
     def properties(validator, properties: dict, instance: Any, schema: dict) -> Errors:
         if not isinstance(instance, dict):
             return
-        pruner = PRUNERS.get(request)
-        valid = None if pruner is None else pruner.valid
+        valid = _found_valid(request)
         for name, subschema in _asserting(properties):
-            if name in instance and not (valid is not None and valid(subschema, instance[name])):
+            if name in instance and not valid(subschema, instance[name]):
                 yield from _walk_below(validator, instance[name], subschema, name, name)
 
     return properties
@@ -161,10 +166,9 @@ def _items(request: bool) -> Any:
 
             yield from Draft202012Validator.VALIDATORS["items"](validator, items, instance, schema)
             return
-        pruner = PRUNERS.get(request)
-        valid = None if pruner is None else pruner.valid
+        valid = _found_valid(request)
         for index in range(len(schema.get("prefixItems", ())), len(instance)):
-            if not (valid is not None and valid(items, instance[index])):
+            if not valid(items, instance[index]):
                 yield from _walk_below(validator, instance[index], items, index, None)
 
     return items
@@ -229,7 +233,7 @@ def _walk_below(validator: Any, instance: Any, subschema: Any, path: Any, schema
 
 def _ref(request: bool) -> Any:
     def ref(validator, ref: str, instance: Any, schema: dict) -> Errors:
-        if _valid_below(request, schema, instance):
+        if _found_valid(request)(schema, instance):
             return
         try:
             resolved = _resolve(validator, ref)
