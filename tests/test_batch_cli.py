@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from invoicespec import _batch
+from invoicespec.io import batch as _batch
 
 try:
     import tomllib

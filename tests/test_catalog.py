@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from invoicespec import SchemaError
-from invoicespec._catalog import BASE_URI, COMPILED_NAME, DIALECT, _read_compiled, load_catalog, shipped
-from invoicespec._yaml import YAMLError, load_trusted, load_untrusted
+from invoicespec.catalog.load import BASE_URI, COMPILED_NAME, DIALECT, _read_compiled, load_catalog, shipped
+from invoicespec.io.yaml_loader import YAMLError, load_trusted, load_untrusted
 
 from conftest import ROOT
 
@@ -141,7 +141,7 @@ def test_yaml_refuses(text, complaint):
 
 
 def test_yaml_and_json_bound_depth_alike():
-    from invoicespec._files import PayloadFileError, parse_json
+    from invoicespec.io.files import PayloadFileError, parse_json
 
     hundred = "[" * 100 + "1" + "]" * 100
     assert load_untrusted(hundred) == parse_json(hundred)

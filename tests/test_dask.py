@@ -27,8 +27,8 @@ import pytest
 
 import invoicespec
 import invoicespec.dask as isd
-from invoicespec._files import read_payload
-from invoicespec._yaml import load_trusted
+from invoicespec.io.files import read_payload
+from invoicespec.io.yaml_loader import load_trusted
 
 from conftest import EXAMPLES
 

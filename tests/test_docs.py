@@ -11,10 +11,10 @@ import sys
 
 import invoicespec
 from invoicespec import KEYWORDS
-from invoicespec._catalog import DIALECT, shipped
-from invoicespec._files import read_payload
-from invoicespec._keywords import REQUEST_KEYWORDS
-from invoicespec._validator import compile_schema
+from invoicespec.catalog.load import DIALECT, shipped
+from invoicespec.io.files import read_payload
+from invoicespec.keywords.standard import REQUEST_KEYWORDS
+from invoicespec.engine.validator import compile_schema
 
 from conftest import EXAMPLES, ROOT, TESTS
 

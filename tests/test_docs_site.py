@@ -21,10 +21,10 @@ import pytest
 pytest.importorskip("jinja2", reason="the reference needs the docs extra (jinja2)")
 
 import invoicespec  # noqa: E402
-from invoicespec._catalog import DIALECT, shipped  # noqa: E402
-from invoicespec._docs import build_docs, describe_part, field_anchor, render_part  # noqa: E402
-from invoicespec._pointer import format_pointer  # noqa: E402
-from invoicespec._validator import compile_schema  # noqa: E402
+from invoicespec.catalog.load import DIALECT, shipped  # noqa: E402
+from invoicespec.outputs.docs import build_docs, describe_part, field_anchor, render_part  # noqa: E402
+from invoicespec.rules.pointer import format_pointer  # noqa: E402
+from invoicespec.engine.validator import compile_schema  # noqa: E402
 from invoicespec.cli import main  # noqa: E402
 
 from conftest import ROOT  # noqa: E402

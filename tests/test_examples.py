@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 import invoicespec
-from invoicespec._files import read_payload
-from invoicespec._yaml import load_trusted
+from invoicespec.io.files import read_payload
+from invoicespec.io.yaml_loader import load_trusted
 
 from conftest import EXAMPLES, assert_only_error
 

@@ -22,11 +22,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import invoicespec
-from invoicespec import _keywords
-from invoicespec._catalog import shipped, subschemas
-from invoicespec._fast import NATIVE_FORMATS, _digits, _plan, rewrite
-from invoicespec._formats import FORMAT_SCHEMAS, FORMATS
-from invoicespec._validator import compile_schema
+from invoicespec.keywords import standard as _keywords
+from invoicespec.catalog.load import shipped, subschemas
+from invoicespec.engine.fast import NATIVE_FORMATS, _digits, _plan, rewrite
+from invoicespec.keywords.formats import FORMAT_SCHEMAS, FORMATS
+from invoicespec.engine.validator import compile_schema
 from invoicespec.strategies import faults, payloads
 
 from test_properties import json_values, shaped
@@ -307,7 +307,7 @@ def test_digit_limits_rewrite_matches_the_rule(integral, fractional, value):
 
 
 def _keywords_for_digits():
-    from invoicespec._fast import KEYWORDS
+    from invoicespec.engine.fast import KEYWORDS
 
     return {"x-digits": KEYWORDS["x-digits"]}
 
@@ -361,7 +361,7 @@ def test_numbers_beyond_json_range_are_refused_whatever_their_type(getbill):
 def test_rewritten_numbers_keep_json_range_on_the_side_their_bounds_leave_open(node):
     from jsonschema import Draft202012Validator
 
-    from invoicespec._instance import WIDEST
+    from invoicespec.rules.json_data import WIDEST
 
     engine = jsonschema_rs.validator_for(rewrite(node, True, {}, lean=True))
     for value in (WIDEST - 1, -(WIDEST - 1), 2**63, -(2**63), 10**20, 5, -5, 0.5, 1e300, -1e300, WIDEST, -WIDEST):
@@ -373,7 +373,7 @@ def test_ref_targets_reaching_a_dynamic_ref_are_not_cached():
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
-    from invoicespec._keywords import _uses_dynamic_scope
+    from invoicespec.keywords.standard import _uses_dynamic_scope
 
     documents = {
         "urn:plain": {"type": "object", "properties": {"a": {"$ref": "urn:leaf"}}},
@@ -388,7 +388,7 @@ def test_ref_targets_reaching_a_dynamic_ref_are_not_cached():
 
 
 def test_members_of_annotations_alone_are_neither_asked_about_nor_walked(monkeypatch):
-    from invoicespec import _keywords
+    from invoicespec.keywords import standard as _keywords
 
     properties = {
         "note": {"description": "Checked elsewhere.", "title": "Note"},
@@ -399,7 +399,7 @@ def test_members_of_annotations_alone_are_neither_asked_about_nor_walked(monkeyp
     assert [name for name, _ in _keywords._asserting(properties)] == ["locked", "amount"]
     assert _keywords._asserting(properties) is _keywords._asserting(properties)  # worked out once
 
-    from invoicespec._validator import compile_schema
+    from invoicespec.engine.validator import compile_schema
 
     validator = compile_schema({"type": "object", "properties": properties}, "request")
     validator._full_path()  # sets up the pruners
@@ -422,7 +422,7 @@ def test_members_of_annotations_alone_are_neither_asked_about_nor_walked(monkeyp
 
 
 def test_is_valid_is_the_verdict_itself_once_compiled(getbill):
-    from invoicespec._validator import Validator
+    from invoicespec.engine.validator import Validator
 
     validator = invoicespec.validator("getbill.create_debt")
     assert validator.is_valid(getbill) is True

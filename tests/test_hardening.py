@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 import invoicespec
-from invoicespec._validator import compile_schema
+from invoicespec.engine.validator import compile_schema
 
 from conftest import assert_only_error
 

@@ -18,10 +18,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import invoicespec
-from invoicespec import _keywords, _rules
-from invoicespec._catalog import shipped, subschemas
-from invoicespec._fast import HELPERS, KEYWORDS, FastPath, _Digits, _digits, _in_order, _Lookup, _plan
-from invoicespec._hoist import Bail, Uncertain, compile_checks, plan_checks
+from invoicespec.keywords import standard as _keywords
+from invoicespec import rules
+from invoicespec.catalog.load import shipped, subschemas
+from invoicespec.engine.fast import HELPERS, KEYWORDS, FastPath, _Digits, _digits, _in_order, _Lookup, _plan
+from invoicespec.engine.checks import Bail, Uncertain, compile_checks, plan_checks
 
 from test_fast_path import agree
 
@@ -308,8 +309,8 @@ def test_a_strict_engine_refuses_containers_where_values_are_open():
 
 
 def test_a_strict_rewrite_refuses_containers_in_every_kind_of_open_place():
-    from invoicespec._fast import rewrite
-    from invoicespec._hoist import MEMBERS
+    from invoicespec.engine.fast import rewrite
+    from invoicespec.engine.checks import MEMBERS
 
     members = {"type": "object", "properties": {"a": {}}, "additionalProperties": True}
     described = {"type": "object", "properties": {"a": {"type": "object"}}}
@@ -349,7 +350,7 @@ temporal = st.builds(
 @given(first=temporal, second=temporal, strict=st.booleans())
 def test_dates_in_order_by_text_are_in_order_by_the_rule(first, second, strict):
     if _in_order(first, second, strict):
-        order = _rules.compare_temporal(first, second)
+        order = rules.compare_temporal(first, second)
         assert order is None or order < 0 or (order == 0 and not strict)
 
 
@@ -364,7 +365,7 @@ def test_dates_in_order_by_text_are_in_order_by_the_rule(first, second, strict):
 @example(first="2024-01-01T10:00:00z", second="2024-01-01T11:00:00Z", strict=True)
 @example(first="2024-01-02", second="2024-01-02", strict=True)
 def test_date_order_written_inline_decides_as_the_rule(first, second, strict):
-    from invoicespec._fast import _DateOrder
+    from invoicespec.engine.fast import _DateOrder
 
     value = [{"earlier": "/a", "later": "/b", **({"relation": "<"} if strict else {})}]
     rule = _DateOrder({}, value, [])
@@ -393,7 +394,7 @@ def test_only_values_of_one_shape_are_compared_by_text(first, second, by_text):
     assert _in_order(first, second, False) is by_text
     if not by_text:
         return
-    assert _rules.compare_temporal(first, second) == -1
+    assert rules.compare_temporal(first, second) == -1
     assert _in_order(first, first, False) and not _in_order(first, first, True)
 
 
@@ -447,7 +448,7 @@ pointers = st.lists(
 @settings(max_examples=400)  # pure Python and quick: the mixed cases need more than the profile's 25
 @given(instance=st.one_of(items, keyed_values), keys=pointers)
 def test_array_rules_for_verdicts_match_the_rules(name, fast, instance, keys):
-    import invoicespec._fast as fast_path
+    import invoicespec.engine.fast as fast_path
 
     rule = getattr(fast_path, fast)({}, keys, [])
     passed = _passes(rule, instance)
@@ -484,7 +485,7 @@ links = st.lists(
     value=links,
 )
 def test_references_for_verdicts_match_the_rule(instance, value):
-    from invoicespec._fast import _References
+    from invoicespec.engine.fast import _References
 
     passed = _passes(_References({}, value, []), instance)
     assert passed is (not list(_keywords.references(None, value, instance, {})))
@@ -501,7 +502,7 @@ def test_references_for_verdicts_match_the_rule(instance, value):
     start=st.sampled_from([0, 1, 2]),
 )
 def test_contiguous_for_verdicts_matches_the_rule(instance, field, start):
-    from invoicespec._fast import _Contiguous
+    from invoicespec.engine.fast import _Contiguous
 
     value = {"field": field, "start": start}
     assert _passes(_Contiguous({}, value, []), instance) is (not list(_keywords.contiguous(None, value, instance, {})))
@@ -513,7 +514,7 @@ def test_contiguous_for_verdicts_matches_the_rule(instance, field, start):
     ([1, 2.0], True), ([1, None], True), ([1, "2"], True), ([True, 2], False),
 ])
 def test_contiguous_usual_and_unusual_values(ranks, passes):
-    from invoicespec._fast import _Contiguous
+    from invoicespec.engine.fast import _Contiguous
 
     value = {"field": "/rank", "start": 1}
     instance = [{"rank": rank} for rank in ranks]
@@ -534,7 +535,7 @@ def test_contiguous_usual_and_unusual_values(ranks, passes):
     ("_UniqueBy", [{"k": 1}, {"k": 1.0}], False),
 ])
 def test_array_rules_usual_and_unusual_values(rule, instance, passes):
-    import invoicespec._fast as fast_path
+    import invoicespec.engine.fast as fast_path
 
     keys = ["/k"]
     assert _passes(getattr(fast_path, rule)({}, keys, []), instance) is passes
@@ -555,7 +556,7 @@ def test_array_rules_usual_and_unusual_values(rule, instance, passes):
     ([{"k": ["x"]}, {"k": ["x"]}], True),  # no objects on the way: nothing to compare
 ])
 def test_equal_across_pointers_into_one_object(instance, passes):
-    from invoicespec._fast import _EqualAcross
+    from invoicespec.engine.fast import _EqualAcross
 
     keys = ["/k/a", "/k/b"]
     assert _passes(_EqualAcross({}, keys, []), instance) is passes
@@ -577,7 +578,7 @@ def test_equal_across_pointers_into_one_object(instance, passes):
     ([{"id": 2}, 7], [{"id": 2}], True),  # an item that is not an object names nothing
 ])
 def test_references_usual_and_unusual_values(lines, sections, passes):
-    from invoicespec._fast import _References
+    from invoicespec.engine.fast import _References
 
     value = [{"items": "/lines", "field": "/id", "target": "/sections", "key": "/id"}]
     instance = {"lines": lines, "sections": sections}
@@ -588,7 +589,7 @@ def test_references_usual_and_unusual_values(lines, sections, passes):
 
 def test_a_schema_outside_the_catalog_may_reach_documents_of_the_other_flavour():
     # the engines of shipped parts hold only the documents their flavour reaches; an ad hoc schema gets all
-    from invoicespec._validator import compile_schema
+    from invoicespec.engine.validator import compile_schema
 
     validator = compile_schema({"$ref": "https://schemas.invoicespec.dev/getbill/error.yaml"}, "request")
     assert validator._fast_path() is not None
@@ -622,7 +623,7 @@ class _Items(list):
     (_Items([1]), False), ("ab", False), ({"a": 1}, False), (1, False),
 ])
 def test_no_tuple_guard_written_in_place_refuses_every_tuple(types, value, refused):
-    from invoicespec._fast import _NoTuple
+    from invoicespec.engine.fast import _NoTuple
 
     rule = _NoTuple({"type": types}, True, [])
     assert _passes(rule, value) is not refused

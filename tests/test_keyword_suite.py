@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from invoicespec._validator import compile_schema
+from invoicespec.engine.validator import compile_schema
 
 SUITE = Path(__file__).resolve().parent / "keywords"
 
@@ -42,7 +42,7 @@ def test_keyword_case(case, test):
 
 
 def test_the_suite_covers_every_vocabulary_keyword():
-    from invoicespec._keywords import RESPONSE_KEYWORDS
+    from invoicespec.keywords.standard import RESPONSE_KEYWORDS
 
     covered = {path.stem for path in SUITE.glob("x-*.json")}
     vocabulary = {name for name in RESPONSE_KEYWORDS if name.startswith("x-")}

@@ -24,10 +24,10 @@ from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 import invoicespec
-from invoicespec._catalog import META_FOLDER, load_catalog, shipped
+from invoicespec.catalog.load import META_FOLDER, load_catalog, shipped
 from invoicespec._errors import SchemaError
-from invoicespec._files import read_payload
-from invoicespec._openapi import (
+from invoicespec.io.files import read_payload
+from invoicespec.outputs.openapi import (
     FORMAT_PATTERNS,
     IBAN_PATTERN,
     PHONE_PATTERN,
@@ -47,7 +47,7 @@ from invoicespec._openapi import (
     lower_unique_by,
     openapi_document,
 )
-from invoicespec._validator import compile_schema
+from invoicespec.engine.validator import compile_schema
 from invoicespec.cli import main
 
 from conftest import EXAMPLES, ROOT

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 import invoicespec
-from invoicespec._files import PayloadFileError, parse_json
+from invoicespec.io.files import PayloadFileError, parse_json
 from invoicespec.pytest_plugin import _glob_matches, _glob_segments
 
 from conftest import EXAMPLES

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 from jsonschema.exceptions import _unset
 
 import invoicespec
-from invoicespec import _keywords
-from invoicespec._instance import check_json
-from invoicespec._validator import _is_integer, _jsonschema_classes
+from invoicespec.keywords import standard as _keywords
+from invoicespec.rules.json_data import check_json
+from invoicespec.engine.validator import _is_integer, _jsonschema_classes
 from invoicespec.strategies import faults, payloads
 
 from test_fast_path import ALL_PARTS, SUITE, near_misses, suite_tests, wild
@@ -88,7 +88,7 @@ def test_keyword_suite_cases_get_the_stock_walks_errors(path):
 
 
 def test_the_walk_keeps_each_subschemas_validator():
-    from invoicespec import _descend
+    from invoicespec.engine import descend as _descend
 
     validator = invoicespec.validator("pennylane.create_customer_invoice")
     bad = validator.examples[0]
@@ -110,7 +110,7 @@ def test_the_walk_keeps_each_subschemas_validator():
 
 
 def test_the_request_and_response_classes_walk_the_lean_way():
-    from invoicespec._descend import descend
+    from invoicespec.engine.descend import descend
 
     request, response, _ = _jsonschema_classes()
     assert request.descend is descend and response.descend is descend

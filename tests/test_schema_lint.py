@@ -13,9 +13,9 @@ import re
 import pytest
 
 import invoicespec
-from invoicespec._catalog import BASE_URI, DIALECT, META_FOLDER, shipped, subschemas
-from invoicespec._pointer import format_pointer
-from invoicespec._validator import compile_schema
+from invoicespec.catalog.load import BASE_URI, DIALECT, META_FOLDER, shipped, subschemas
+from invoicespec.rules.pointer import format_pointer
+from invoicespec.engine.validator import compile_schema
 
 CATALOG = shipped()
 SCHEMAS = [(uri, doc) for uri, doc in CATALOG.documents.items() if not CATALOG.files[uri].startswith(META_FOLDER)]

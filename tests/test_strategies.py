@@ -9,10 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import invoicespec
-from invoicespec import _rules
-from invoicespec._flatten import choose, flatten
-from invoicespec._generate import _ibans, _phones
-from invoicespec._mutate import _Mutations, _value_discriminators
+from invoicespec import rules
+from invoicespec.catalog.nodes import choose, flatten
+from invoicespec.testing.generate import _ibans, _phones
+from invoicespec.testing.faults import _Mutations, _value_discriminators
 from invoicespec.strategies import _payloads, faults, payloads
 
 ALL_PARTS = [(op, part) for op in invoicespec.operations() for part in invoicespec.parts(op)]
@@ -128,16 +128,16 @@ def test_strategies_refuse_unknown_names_at_once():
 
 @given(_phones("FR"))
 def test_phone_normalization_round_trips(text):
-    first = _rules.check_phone(text, "FR")
+    first = rules.check_phone(text, "FR")
     assert first.problem is None
-    assert _rules.check_phone(first.e164, "FR").e164 == first.e164
+    assert rules.check_phone(first.e164, "FR").e164 == first.e164
 
 
 @given(_ibans())
 def test_iban_normalization_round_trips(text):
-    first = _rules.check_iban(text)
+    first = rules.check_iban(text)
     assert first.problem is None
-    assert _rules.check_iban(first.compact).compact == first.compact
+    assert rules.check_iban(first.compact).compact == first.compact
 
 
 @given(st.data())

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from invoicespec._catalog import COMPILED_NAME, compiled
-from invoicespec._fast import derive
+from invoicespec.catalog.load import COMPILED_NAME, compiled
+from invoicespec.engine.fast import derive
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "invoicespec"

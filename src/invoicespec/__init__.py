@@ -26,14 +26,14 @@ if _typing.TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
         UnknownOperation,
         UnknownPart,
     )
-    from invoicespec._validator import Validator
+    from invoicespec.engine.validator import Validator
 
 _HOMES = {
     **dict.fromkeys(("errors", "is_valid", "normalize", "operation_info", "operations", "parts", "validator"),
                     "invoicespec._api"),
     **dict.fromkeys(("KEYWORDS", "Error", "InvalidPayload", "InvoicespecError", "SchemaError",
                      "UnknownOperation", "UnknownPart"), "invoicespec._errors"),
-    "Validator": "invoicespec._validator",
+    "Validator": "invoicespec.engine.validator",
 }
 
 __all__ = [
@@ -64,5 +64,9 @@ def __getattr__(name: str) -> _typing.Any:
     return value
 
 
+#: Public modules, imported on demand; the sub-packages (catalog, engine, keywords ...) are the implementation.
+_PUBLIC_MODULES = ("cli", "dask", "pytest_plugin", "strategies")
+
+
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    return sorted({name for name in globals() if name.startswith("_")} | set(__all__) | set(_PUBLIC_MODULES))

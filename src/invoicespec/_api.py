@@ -6,8 +6,8 @@ import re
 import threading
 from typing import Any
 
-from invoicespec._catalog import Catalog, Operation, shipped
-from invoicespec._validator import Validator
+from invoicespec.catalog.load import Catalog, Operation, shipped
+from invoicespec.engine.validator import Validator
 from invoicespec._errors import Error, UnknownOperation, UnknownPart
 
 __all__ = ["errors", "is_valid", "normalize", "operation_info", "operations", "parts", "validator"]

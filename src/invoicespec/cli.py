@@ -11,7 +11,7 @@ Files are JSON or YAML (by extension; otherwise JSON, then YAML); ``-`` reads
 standard input. For a part whose media type is ``text/plain`` the file's text is
 the payload. ``validate`` also takes folders (searched recursively), quoted glob
 patterns and JSON Lines files (``.jsonl``, ``.ndjson``: one payload per line);
-see :mod:`invoicespec._batch`. Exit status: 0 when every payload is valid, 1
+see :mod:`invoicespec.io.batch`. Exit status: 0 when every payload is valid, 1
 when some payload is invalid, 2 for a usage error or an input that cannot be
 read (with a message, never a traceback).
 """
@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from typing import TextIO
 
 import invoicespec
-from invoicespec._batch import FORMATS
-from invoicespec._batch import run as run_batch
-from invoicespec._files import PayloadFileError, read_payload
+from invoicespec.io.batch import FORMATS
+from invoicespec.io.batch import run as run_batch
+from invoicespec.io.files import PayloadFileError, read_payload
 from invoicespec._errors import Error, InvalidPayload, InvoicespecError, error_line
 
 __all__ = ["main"]
@@ -146,7 +146,7 @@ def _normalize(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _docs(args: argparse.Namespace, out: TextIO) -> int:
     from pathlib import Path
 
-    from invoicespec._docs import build_docs
+    from invoicespec.outputs.docs import build_docs
 
     written = build_docs(Path(args.out))
     print(f"wrote {len(written)} files to {args.out}", file=out)
@@ -154,7 +154,7 @@ def _docs(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _openapi(args: argparse.Namespace, out: TextIO) -> int:
-    from invoicespec._openapi import openapi_document
+    from invoicespec.outputs.openapi import openapi_document
 
     text = json.dumps(openapi_document(), indent=2, ensure_ascii=False) + "\n"
     if args.out:

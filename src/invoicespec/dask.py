@@ -40,7 +40,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError('invoicespec.dask needs Dask: pip install "invoicespec[dask]"') from error
 
 import invoicespec
-from invoicespec._files import PayloadFileError, parse_json_line
+from invoicespec.io.files import PayloadFileError, parse_json_line
 
 __all__ = ["DEFAULT_BLOCKSIZE", "summary", "verdicts"]
 

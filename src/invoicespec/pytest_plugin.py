@@ -100,7 +100,7 @@ def invoicespec_check() -> Callable[..., Any]:
 
     def check(operation: str, payload: Any, part: str = "request") -> Any:
         import invoicespec
-        from invoicespec._files import PayloadFileError, read_payload
+        from invoicespec.io.files import PayloadFileError, read_payload
 
         # pytest.fail is called outside the except blocks, so the report is not chained to the library's exception.
         report: list[str] = []
@@ -331,7 +331,7 @@ class InvoicespecItem(pytest.Item):
 
     def runtest(self) -> None:
         import invoicespec
-        from invoicespec._files import PayloadFileError, read_payload
+        from invoicespec.io.files import PayloadFileError, read_payload
 
         target = self.target
         # The report: what is wrong first (pytest's short summary shows that line), then the file and, for a

@@ -34,9 +34,9 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     ) from error
 
 import invoicespec
-from invoicespec._generate import _as_url_text, _Builder, _vary_header_case
-from invoicespec._mutate import _COMMON_KINDS, _Mutations
-from invoicespec._validator import kind_of
+from invoicespec.testing.generate import _as_url_text, _Builder, _vary_header_case
+from invoicespec.testing.faults import _COMMON_KINDS, _Mutations
+from invoicespec.engine.validator import kind_of
 
 __all__ = ["faults", "payloads"]
 

@@ -28,8 +28,9 @@ import jsonschema_rs
 from jsonschema import Draft202012Validator, validators
 
 import invoicespec
-from invoicespec import _formats, _keywords
-from invoicespec._catalog import META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, shipped, subschemas
+from invoicespec.keywords import formats as _formats
+from invoicespec.keywords import standard as _keywords
+from invoicespec.catalog.load import META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, shipped, subschemas
 
 __all__ = ["CONTENDERS", "Contender", "contenders", "draft07_bundle", "floor_walk", "has_phone_or_iban"]
 

@@ -78,7 +78,7 @@ def cold_start(payload: Any, *, runs: int) -> tuple[float, ...]:
 # (compiled one by one as reports need them: the worst case) and prints the peak again.
 _ALL_PARTS = """
 import resource, invoicespec
-from invoicespec import _keywords
+from invoicespec.keywords import standard as _keywords
 for operation in invoicespec.operations():
     for part in invoicespec.parts(operation):
         validator = invoicespec.validator(operation, part)

@@ -51,16 +51,17 @@ from typing import Any
 
 import jsonschema_rs
 
-from invoicespec import _keywords, _rules
-from invoicespec._catalog import (
+from invoicespec.keywords import standard as _keywords
+from invoicespec import rules
+from invoicespec.catalog.load import (
     BASE_URI, META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, Catalog, reachable, subschemas,
 )
-from invoicespec._ecma import explicit
-from invoicespec._flatten import Sub, applied, choose, flatten
-from invoicespec._formats import FORMAT_SCHEMAS
-from invoicespec._hoist import MEMBERS, Bail, Check, compile_checks, deciding, plan_checks, verdict_around
-from invoicespec._instance import MAX_DEPTH, WIDEST, check_json
-from invoicespec._pointer import MISSING, format_pointer, parse_pointer, resolve
+from invoicespec.rules.ecma import explicit
+from invoicespec.catalog.nodes import Sub, applied, choose, flatten
+from invoicespec.keywords.formats import FORMAT_SCHEMAS
+from invoicespec.engine.checks import MEMBERS, Bail, Check, compile_checks, deciding, plan_checks, verdict_around
+from invoicespec.rules.json_data import MAX_DEPTH, WIDEST, check_json
+from invoicespec.rules.pointer import MISSING, format_pointer, parse_pointer, resolve
 
 __all__ = ["NATIVE_FORMATS", "FastPath", "Pruner", "compile_fast", "derive", "enable_pruning", "rewrite"]
 
@@ -167,7 +168,7 @@ class _DateOrder:
             second = _member(instance, later)
             if second is MISSING or _in_order(first, second, strict):
                 continue
-            order = _rules.compare_temporal(first, second)
+            order = rules.compare_temporal(first, second)
             if order is not None and (order > 0 or (order == 0 and strict)):
                 raise ValueError("dates out of order")
 
@@ -500,7 +501,7 @@ class _Phone:
         self.region = value.get("defaultRegion")
 
     def validate(self, instance: Any) -> None:
-        result = _rules.check_phone(instance, self.region)
+        result = rules.check_phone(instance, self.region)
         if result is not None and result.problem is not None:
             raise ValueError(result.problem)
 
@@ -514,7 +515,7 @@ class _Iban:
         self.enabled = value
 
     def validate(self, instance: Any) -> None:
-        result = _rules.check_iban(instance) if self.enabled else None
+        result = rules.check_iban(instance) if self.enabled else None
         if result is not None and result.problem is not None:
             raise ValueError(result.problem)
 
@@ -584,7 +585,7 @@ class _Digits:
                 return  # only integral digits, fewer than the limit
         elif kind is str or kind is bool or not isinstance(instance, int | float | Decimal):
             return  # text is checked by the engine; other values are not numbers
-        count = _rules.count_digits(instance)
+        count = rules.count_digits(instance)
         if count is not None and (count.integral > self.integral or count.fractional > self.fractional):
             raise ValueError("too many digits")
 

@@ -36,8 +36,8 @@ from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 import invoicespec
 from invoicespec._errors import error_count, error_line
-from invoicespec._files import PayloadFileError, parse_json_line, parse_text, read_payload
-from invoicespec._validator import Validator
+from invoicespec.io.files import PayloadFileError, parse_json_line, parse_text, read_payload
+from invoicespec.engine.validator import Validator
 
 __all__ = [
     "FORMATS",

@@ -21,11 +21,11 @@ import phonenumbers
 from hypothesis import strategies as st
 from schwifty import IBAN
 
-from invoicespec import _rules
-from invoicespec._flatten import Node, Sub, choose, flatten
-from invoicespec._instance import copy_json
-from invoicespec._keywords import _canonical, compile_pattern
-from invoicespec._pointer import MISSING, parse_pointer, resolve
+from invoicespec import rules
+from invoicespec.catalog.nodes import Node, Sub, choose, flatten
+from invoicespec.rules.json_data import copy_json
+from invoicespec.keywords.standard import _canonical, compile_pattern
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
 
 _MAX_EXTRA_ITEMS = 2  # arrays get at most this many items beyond their minimum
 _MAX_EXTRA_CHARACTERS = 8  # free text gets at most this many characters beyond its minimum
@@ -167,15 +167,15 @@ class _Builder:
         """Make the object's relational keywords hold, deriving each dependent value from its source."""
         cost = node.keywords.get("x-destination-cost")
         if cost is not None:
-            phone = _rules.check_phone(_get(value, cost["phone"]), cost.get("defaultRegion"))
-            tier = _rules.destination_tier(phone.region, cost["tiers"]) if phone and phone.e164 else None
+            phone = rules.check_phone(_get(value, cost["phone"]), cost.get("defaultRegion"))
+            tier = rules.destination_tier(phone.region, cost["tiers"]) if phone and phone.e164 else None
             if tier is not None and tier["expensive"]:
                 _set(value, cost["acceptedBy"], True)
         pairs = node.keywords.get("x-date-order", [])
         for _ in range(len(pairs) + 1):  # later dates only ever move later: a few rounds settle a chain
             for pair in pairs:
                 earlier, later = _get(value, pair["earlier"]), _get(value, pair["later"])
-                order = _rules.compare_temporal(earlier, later)
+                order = rules.compare_temporal(earlier, later)
                 strict = pair.get("relation", "<=") == "<"
                 if order is not None and (order > 0 or (order == 0 and strict)):
                     delta = draw(st.integers(1 if strict else 0, 400))
@@ -453,7 +453,7 @@ def _phones(default_region: str | None) -> st.SearchStrategy[str]:
             forms.append(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
             forms.append(phonenumbers.national_significant_number(number))
         text = forms[draw(forms_of) % len(forms)]
-        result = _rules.check_phone(text, default_region)
+        result = rules.check_phone(text, default_region)
         return text if result is not None and result.problem is None else forms[0]
 
     return draw_phone()
@@ -531,8 +531,8 @@ def _json_values() -> st.SearchStrategy[Any]:
 
 def _shift(earlier: str, delta: int, *, like: str) -> str:
     """``earlier`` moved ``delta`` days (dates) or minutes (date-times) later, written the way ``like`` is."""
-    start = _rules.parse_temporal(earlier)
-    shape = _rules.parse_temporal(like)
+    start = rules.parse_temporal(earlier)
+    shape = rules.parse_temporal(like)
     if start.kind == "date":
         return (start.value + _dt.timedelta(days=delta)).isoformat()
     moment = start.value + _dt.timedelta(minutes=delta)

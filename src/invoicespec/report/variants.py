@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from invoicespec._catalog import reachable
+from invoicespec.catalog.load import reachable
 
 __all__ = ["Declared", "declared_fields"]
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from invoicespec import _rules
-from invoicespec._instance import copy_json
-from invoicespec._keywords import compile_pattern, pattern_search
+from invoicespec import rules
+from invoicespec.rules.json_data import copy_json
+from invoicespec.keywords.standard import compile_pattern, pattern_search
 
 __all__ = ["normalize"]
 
@@ -48,11 +48,11 @@ def _collect(validator, schema: Any, resolver, instance: Any, path: Path, out: l
 
     if isinstance(instance, str):
         if "x-phone" in schema:
-            result = _rules.check_phone(instance, schema["x-phone"].get("defaultRegion"))
+            result = rules.check_phone(instance, schema["x-phone"].get("defaultRegion"))
             if result is not None and result.e164 is not None and result.e164 != instance:
                 out.append((path, result.e164))
         if schema.get("x-iban") is True:
-            result = _rules.check_iban(instance)
+            result = rules.check_iban(instance)
             if result is not None and result.compact is not None and result.compact != instance:
                 out.append((path, result.compact))
 

@@ -26,7 +26,7 @@ from importlib.resources import files
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from invoicespec._pointer import format_pointer, parse_pointer
+from invoicespec.rules.pointer import format_pointer, parse_pointer
 from invoicespec._errors import SchemaError
 
 if TYPE_CHECKING:
@@ -120,7 +120,7 @@ def _walk(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversa
 
 
 def _read(relative: str, entry: Traversable) -> Any:
-    from invoicespec._yaml import YAMLError, load_trusted
+    from invoicespec.io.yaml_loader import YAMLError, load_trusted
 
     try:
         return load_trusted(entry.read_text(encoding="utf-8"))
@@ -313,8 +313,8 @@ def _check_semantics(document: dict, relative: str) -> None:
 
     import phonenumbers
 
-    from invoicespec._ecma import PatternError
-    from invoicespec._keywords import compile_pattern
+    from invoicespec.rules.ecma import PatternError
+    from invoicespec.keywords.standard import compile_pattern
 
     regions = phonenumbers.SUPPORTED_REGIONS
     for where, node in subschemas(document):

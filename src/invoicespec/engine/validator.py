@@ -18,16 +18,16 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from invoicespec import _normalize
-from invoicespec._catalog import Catalog
-from invoicespec._descend import install
-from invoicespec._fast import FastPath, compile_fast, enable_pruning
-from invoicespec._formats import format_checker
-from invoicespec._instance import check_json, copy_json
-from invoicespec._keywords import REQUEST_KEYWORDS, RESPONSE_KEYWORDS
-from invoicespec._pointer import format_pointer, parse_pointer
-from invoicespec._report import report
-from invoicespec._variants import declared_fields
+from invoicespec.report import normalize as _normalize
+from invoicespec.catalog.load import Catalog
+from invoicespec.engine.descend import install
+from invoicespec.engine.fast import FastPath, compile_fast, enable_pruning
+from invoicespec.keywords.formats import format_checker
+from invoicespec.rules.json_data import check_json, copy_json
+from invoicespec.keywords.standard import REQUEST_KEYWORDS, RESPONSE_KEYWORDS
+from invoicespec.rules.pointer import format_pointer, parse_pointer
+from invoicespec.report.messages import report
+from invoicespec.report.variants import declared_fields
 from invoicespec._errors import Error, InvalidPayload
 
 if TYPE_CHECKING:
@@ -268,7 +268,7 @@ def compile_schema(schema: dict, part: str = "request") -> Validator:
     The schema passes the same checks as shipped ones and may ``$ref`` them
     (``https://schemas.invoicespec.dev/_common/date.yaml``); raises SchemaError.
     """
-    from invoicespec._catalog import check_schema, shipped
+    from invoicespec.catalog.load import check_schema, shipped
 
     catalog = shipped()
     check_schema(catalog, schema)

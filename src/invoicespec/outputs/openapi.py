@@ -27,9 +27,9 @@ from importlib.metadata import version
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
-from invoicespec._catalog import META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, Catalog, Operation, shipped
+from invoicespec.catalog.load import META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, Catalog, Operation, shipped
 from invoicespec._errors import SchemaError
-from invoicespec._pointer import format_pointer, parse_pointer
+from invoicespec.rules.pointer import format_pointer, parse_pointer
 
 __all__ = [
     "LOWERINGS",

@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from types import FunctionType
 from typing import Any, Protocol
 
-from invoicespec._catalog import SCHEMA_LISTS, SCHEMA_MAPS
-from invoicespec._flatten import Sub
+from invoicespec.catalog.load import SCHEMA_LISTS, SCHEMA_MAPS
+from invoicespec.catalog.nodes import Sub
 
 __all__ = [
     "MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "deciding", "plan_checks", "verdict_around",

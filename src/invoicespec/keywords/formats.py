@@ -3,7 +3,7 @@
 jsonschema's stock checker depends on optional packages (``date-time`` passes
 anything when ``rfc3339-validator`` is missing) and Python's ``fromisoformat``
 accepts ``20240101`` and ``2024-W01-1``. These checks use the rules in
-``_rules.py`` and nothing else; each failure carries a message saying what the
+``rules.py`` and nothing else; each failure carries a message saying what the
 format expects, which becomes the error message at the public edge.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from invoicespec import _rules
+from invoicespec import rules
 
 __all__ = ["FORMATS", "FORMAT_SCHEMAS", "FormatProblem", "format_checker"]
 
@@ -23,22 +23,22 @@ class FormatProblem(ValueError):
 
 #: format name -> (predicate, what a valid value looks like)
 FORMATS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "date": (_rules.is_date, "a calendar date written YYYY-MM-DD, such as 2024-01-31"),
+    "date": (rules.is_date, "a calendar date written YYYY-MM-DD, such as 2024-01-31"),
     "date-time": (
-        _rules.is_date_time,
+        rules.is_date_time,
         "a date-time with an offset, YYYY-MM-DDTHH:MM:SS[.fff] then Z or ±HH:MM, such as 2024-01-31T09:30:00Z",
     ),
     "local-date-time": (
-        _rules.is_local_date_time,
+        rules.is_local_date_time,
         "a date-time without an offset, YYYY-MM-DDTHH:MM:SS[.fff], such as 2024-01-31T09:30:00",
     ),
     "date-time-optional-offset": (
-        lambda value: _rules.is_date_time(value) or _rules.is_local_date_time(value),
+        lambda value: rules.is_date_time(value) or rules.is_local_date_time(value),
         "a date-time YYYY-MM-DDTHH:MM:SS[.fff], optionally followed by Z or ±HH:MM",
     ),
-    "email": (_rules.is_email, "an e-mail address such as name@example.com"),
-    "uri": (_rules.is_uri, "an absolute http or https URL"),
-    "uuid": (_rules.is_uuid, "a UUID such as 497f6eca-6276-4993-bfeb-53cbbbba6f08"),
+    "email": (rules.is_email, "an e-mail address such as name@example.com"),
+    "uri": (rules.is_uri, "an absolute http or https URL"),
+    "uuid": (rules.is_uuid, "a UUID such as 497f6eca-6276-4993-bfeb-53cbbbba6f08"),
 }
 
 

@@ -5,7 +5,7 @@ operation and ``index.html`` (every operation on one self-contained page: inline
 CSS, a small inline script for the filter box, inline SVG diagrams, no external
 resource). Generic generators drop exactly what this library adds (``x-``
 keywords, ``dependentRequired``), so this one walks each part with
-:func:`~invoicespec._flatten.flatten` and states every rule in words.
+:func:`~invoicespec.catalog.nodes.flatten` and states every rule in words.
 
 How a part is walked: from the part's root, ``$ref`` and ``allOf`` are merged into
 one node per location; ``properties`` lead to ``<path>/<name>`` and ``items`` to
@@ -37,10 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from invoicespec._errors import InvoicespecError
-from invoicespec._flatten import Choice, Node, Sub, applied, choose, flatten
-from invoicespec._instance import json_type
-from invoicespec._pointer import format_pointer
-from invoicespec._rules import PHONE_MESSAGES, check_iban
+from invoicespec.catalog.nodes import Choice, Node, Sub, applied, choose, flatten
+from invoicespec.rules.json_data import json_type
+from invoicespec.rules.pointer import format_pointer
+from invoicespec.rules import PHONE_MESSAGES, check_iban
 
 __all__ = [
     "Diagram", "Field", "Inference", "OperationDoc", "PartDoc", "Rule", "TierTable", "Variant",
@@ -777,7 +777,7 @@ def describe_part(schema: dict, resolver: Any, *, operation: str, part: str, des
 
 def _describe_operation(operation_id: str) -> OperationDoc:
     import invoicespec
-    from invoicespec._catalog import shipped
+    from invoicespec.catalog.load import shipped
 
     catalog = shipped()
     info = invoicespec.operation_info(operation_id)
@@ -938,7 +938,7 @@ def _environment() -> Any:
         raise InvoicespecError(
             "the reference needs Jinja2: install the docs extra, pip install 'invoicespec[docs]'"
         ) from None
-    templates = files("invoicespec") / "templates"
+    templates = files("invoicespec") / "outputs" / "templates"
 
     def load(name: str) -> str:
         # Read through importlib.resources, so templates load from a wheel or a zip as well as a checkout.

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from invoicespec._yaml import MAX_DEPTH, YAMLError, load_untrusted
+from invoicespec.io.yaml_loader import MAX_DEPTH, YAMLError, load_untrusted
 
 __all__ = ["PayloadFileError", "parse_json", "parse_json_line", "parse_text", "read_payload"]
 

@@ -15,13 +15,13 @@ from typing import Any
 
 import phonenumbers
 
-from invoicespec import _rules
-from invoicespec._flatten import Node, Sub, choose, flatten
-from invoicespec._generate import _example_numbers, _get, _set, _shift
-from invoicespec._instance import copy_json, json_type
-from invoicespec._keywords import compile_pattern
-from invoicespec._pointer import MISSING, format_pointer, parse_pointer, resolve
-from invoicespec._validator import kind_of
+from invoicespec import rules
+from invoicespec.catalog.nodes import Node, Sub, choose, flatten
+from invoicespec.testing.generate import _example_numbers, _get, _set, _shift
+from invoicespec.rules.json_data import copy_json, json_type
+from invoicespec.keywords.standard import compile_pattern
+from invoicespec.rules.pointer import MISSING, format_pointer, parse_pointer, resolve
+from invoicespec.engine.validator import kind_of
 
 class _Mutation:
     """One way to break a payload: where, which keyword, and the change."""
@@ -200,7 +200,7 @@ class _Mutations:
                     found.append(_Mutation((*path, name), "readOnly", lambda _: "set by the client"))
         for pair in keys.get("x-date-order", []):
             earlier, later = _get(value, pair["earlier"]), _get(value, pair["later"])
-            if _rules.compare_temporal(earlier, later) is None:
+            if rules.compare_temporal(earlier, later) is None:
                 continue
             target = (*path, *_steps(value, pair["later"]))
             found.append(_Mutation(target, "x-date-order", lambda _, e=earlier, l=later: _shift_back(e, l)))
@@ -413,7 +413,7 @@ def _steps(document: Any, pointer: str) -> list:
 
 def _shift_back(earlier: str, later: str) -> str:
     """A value written like ``later``, one day (dates) or one hour (date-times) before ``earlier``."""
-    return _shift(earlier, -1 if _rules.parse_temporal(earlier).kind == "date" else -60, like=later)
+    return _shift(earlier, -1 if rules.parse_temporal(earlier).kind == "date" else -60, like=later)
 
 
 @lru_cache(maxsize=None)

@@ -1,7 +1,7 @@
 """One function per keyword, in jsonschema's shape ``(validator, value, instance, schema)``.
 
 Each has a type guard with an early return, yields ``ValidationError`` (never
-raises) and keeps its rule in ``_rules.py``. Besides the library's own ``x-``
+raises) and keeps its rule in ``rules.py``. Besides the library's own ``x-``
 vocabulary, a few standard keywords are replaced where the stock implementation
 is unsafe or reports the wrong place:
 
@@ -30,10 +30,10 @@ from typing import Any
 
 import re2
 
-from invoicespec import _rules
-from invoicespec._catalog import reachable
-from invoicespec._ecma import explicit
-from invoicespec._pointer import MISSING, parse_pointer, resolve
+from invoicespec import rules
+from invoicespec.catalog.load import reachable
+from invoicespec.rules.ecma import explicit
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
 
 __all__ = ["REQUEST_KEYWORDS", "RESPONSE_KEYWORDS", "VOCABULARY", "compile_pattern", "pattern_search"]
 
@@ -67,7 +67,7 @@ def pattern(validator, regex: str, instance: Any, schema: dict) -> Errors:
     if not isinstance(instance, str):
         return
     if pattern_search(compile_pattern(regex), instance) is None:
-        yield _error(f"{_rules.short(instance)} does not match the pattern {regex!r}")
+        yield _error(f"{rules.short(instance)} does not match the pattern {regex!r}")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -290,7 +290,7 @@ def _unknown_field(name: str, declared: dict) -> str:
 
 @lru_cache(maxsize=1024)  # variants repeat the same refusals; names come from payloads, hence the bound
 def _unknown_field_among(name: str, declared: tuple[str, ...]) -> str:
-    shown = _rules.short(name)
+    shown = rules.short(name)
     if len(name) <= 100:
         close = difflib.get_close_matches(name, list(declared), n=1, cutoff=0.7)
         if not close:
@@ -359,7 +359,7 @@ def date_order(validator, pairs: list[dict], instance: Any, schema: dict) -> Err
         later, later_path = resolve(instance, parse_pointer(pair["later"]))
         if earlier is MISSING or later is MISSING:
             continue
-        order = _rules.compare_temporal(earlier, later)  # None: absent, null, malformed, or mixed kinds
+        order = rules.compare_temporal(earlier, later)  # None: absent, null, malformed, or mixed kinds
         strict = pair.get("relation", "<=") == "<"
         if order is None or order < 0 or (order == 0 and not strict):
             continue
@@ -371,7 +371,7 @@ def date_order(validator, pairs: list[dict], instance: Any, schema: dict) -> Err
 
 
 def phone(validator, options: dict, instance: Any, schema: dict) -> Errors:
-    result = _rules.check_phone(instance, options.get("defaultRegion"))
+    result = rules.check_phone(instance, options.get("defaultRegion"))
     if result is not None and result.problem is not None:
         yield _error(result.message)
 
@@ -380,10 +380,10 @@ def destination_cost(validator, options: dict, instance: Any, schema: dict) -> E
     if not isinstance(instance, dict):
         return
     number, number_path = resolve(instance, parse_pointer(options["phone"]))
-    result = _rules.check_phone(number, options.get("defaultRegion"))
+    result = rules.check_phone(number, options.get("defaultRegion"))
     if result is None or result.problem is not None:
         return  # no phone, or an invalid one: x-phone reports it
-    tier = _rules.destination_tier(result.region, options["tiers"])
+    tier = rules.destination_tier(result.region, options["tiers"])
     if tier is None or not tier["expensive"]:
         return
     accepted_by = options["acceptedBy"]
@@ -397,7 +397,7 @@ def destination_cost(validator, options: dict, instance: Any, schema: dict) -> E
 
 
 def iban(validator, enabled: bool, instance: Any, schema: dict) -> Errors:
-    result = _rules.check_iban(instance) if enabled else None
+    result = rules.check_iban(instance) if enabled else None
     if result is not None and result.problem is not None:
         yield _error(result.message)
 
@@ -405,7 +405,7 @@ def iban(validator, enabled: bool, instance: Any, schema: dict) -> Errors:
 def digits(validator, limits: dict, instance: Any, schema: dict) -> Errors:
     if isinstance(instance, bool) or not isinstance(instance, int | float | Decimal | str):
         return
-    count = _rules.count_digits(instance)
+    count = rules.count_digits(instance)
     most_integral, most_fractional = limits["integer"], limits["fraction"]
     allowed = f"at most {most_integral} integral and {most_fractional} fractional digits"
     if count is None:
@@ -438,7 +438,7 @@ def unique_by(validator, pointers: list[str], instance: Any, schema: dict) -> Er
         if key not in seen:
             seen[key] = index
             continue
-        shown = ", ".join(f"{pointer[1:]} {_rules.short(value)}" for pointer, (value, _) in zip(pointers, values))
+        shown = ", ".join(f"{pointer[1:]} {rules.short(value)}" for pointer, (value, _) in zip(pointers, values))
         first_value, first_path = values[0]
         yield _error(
             f"{shown} is already used by item {seen[key]}: it must be unique within the array",
@@ -460,8 +460,8 @@ def equal_across(validator, pointers: list[str], instance: Any, schema: dict) ->
                 first = (index, value)
             elif _canonical(value) != _canonical(first[1]):
                 yield _error(
-                    f"{pointer[1:]} must be the same in every item: {_rules.short(value)} here, but "
-                    f"{_rules.short(first[1])} in item {first[0]}",
+                    f"{pointer[1:]} must be the same in every item: {rules.short(value)} here, but "
+                    f"{rules.short(first[1])} in item {first[0]}",
                     path=[index, *path], instance=value,
                 )
 
@@ -488,7 +488,7 @@ def references(validator, links: list[dict], instance: Any, schema: dict) -> Err
             if kinds and _canonical(value)[0] not in kinds:
                 continue  # a value of another type than the keys: `type` reports it
             yield _error(
-                f"{link['field'][1:]} {_rules.short(value)} names no item of {link['target'][1:]} by its "
+                f"{link['field'][1:]} {rules.short(value)} names no item of {link['target'][1:]} by its "
                 f"{_known(link['key'][1:], list(known.values()))})",
                 path=[*source_path, index, *path], instance=value,
             )
@@ -498,7 +498,7 @@ def _known(key_name: str, values: list[Any]) -> str:
     """``key (the key values there are ...``: what x-references allows, for its message."""
     if not values:
         return f"{key_name} (there are none"
-    listed = ", ".join(_rules.short(v) for v in values[:10])
+    listed = ", ".join(rules.short(v) for v in values[:10])
     return f"{key_name} (the {key_name} values there are {listed}{', ...' if len(values) > 10 else ''}"
 
 

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from jsonschema import ValidationError
 
-from invoicespec._instance import json_type
-from invoicespec._pointer import format_pointer
-from invoicespec._rules import short
-from invoicespec._variants import Declared
+from invoicespec.rules.json_data import json_type
+from invoicespec.rules.pointer import format_pointer
+from invoicespec.rules import short
+from invoicespec.report.variants import Declared
 from invoicespec._errors import Error
 
 __all__ = ["report"]

@@ -12,8 +12,8 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from invoicespec._pointer import format_pointer
-from invoicespec._rules import short
+from invoicespec.rules.pointer import format_pointer
+from invoicespec.rules import short
 from invoicespec._errors import Error
 
 __all__ = ["MAX_DEPTH", "WIDEST", "check_json", "copy_json", "json_type"]

@@ -1,0 +1,1 @@
+"""The library driven from outside: payload files, the YAML loader, batches and JSON Lines."""
