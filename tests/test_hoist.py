@@ -376,7 +376,7 @@ def test_date_order_written_inline_decides_as_the_rule(first, second, strict):
         passed = True
     except ValueError:
         passed = False
-    assert passed is (not list(_keywords.date_order(None, value, instance, {})))
+    assert passed is (not list(_keywords.VOCABULARY["x-date-order"](None, value, instance, {})))
 
 
 @pytest.mark.parametrize(("first", "second", "by_text"), [
@@ -416,7 +416,7 @@ def test_lean_digit_limits_and_their_check_match_the_rule(integral, fractional, 
         native = engine.is_valid(value)
     except ValueError:  # what jsonschema-rs cannot read (the full path decides those)
         return
-    assert (native and checked) is (not list(_keywords.digits(None, limits, value, {})))
+    assert (native and checked) is (not list(_keywords.VOCABULARY["x-digits"](None, limits, value, {})))
 
 
 @pytest.mark.parametrize("integral", [5, 15, 22, 23, 300, 301, 5000])  # a literal (float bound up to 10**22), or read
@@ -427,7 +427,7 @@ def test_digit_limits_written_in_place_hold_at_the_limit(integral):
     floats = (near, -near, math.nextafter(near, 0), math.nextafter(-near, 0), math.nextafter(near, math.inf), 1.5)
     for value in (10**integral - 1, 10**integral, -(10**integral), 1 - 10**integral, True, *floats):
         assert _passes(check, value) is _passes(rule, value) is (not list(
-            _keywords.digits(None, {"integer": integral, "fraction": 2}, value, {}))), value
+            _keywords.VOCABULARY["x-digits"](None, {"integer": integral, "fraction": 2}, value, {}))), value
 
 
 keyed_values = st.sampled_from([1, 1.0, True, False, "1", "a", None, 0, [1], [True], {"k": 1}, {"k": 1.0}])
@@ -488,7 +488,7 @@ def test_references_for_verdicts_match_the_rule(instance, value):
     from invoicespec.engine.fast import _References
 
     passed = _passes(_References({}, value, []), instance)
-    assert passed is (not list(_keywords.references(None, value, instance, {})))
+    assert passed is (not list(_keywords.VOCABULARY["x-references"](None, value, instance, {})))
     assert _passes(_generated("x-references", _References({}, value, [])), instance) is passed
 
 
@@ -505,7 +505,7 @@ def test_contiguous_for_verdicts_matches_the_rule(instance, field, start):
     from invoicespec.engine.fast import _Contiguous
 
     value = {"field": field, "start": start}
-    assert _passes(_Contiguous({}, value, []), instance) is (not list(_keywords.contiguous(None, value, instance, {})))
+    assert _passes(_Contiguous({}, value, []), instance) is (not list(_keywords.VOCABULARY["x-contiguous"](None, value, instance, {})))
 
 
 @pytest.mark.parametrize(("ranks", "passes"), [
@@ -519,7 +519,7 @@ def test_contiguous_usual_and_unusual_values(ranks, passes):
     value = {"field": "/rank", "start": 1}
     instance = [{"rank": rank} for rank in ranks]
     assert _passes(_Contiguous({}, value, []), instance) is passes
-    assert passes is (not list(_keywords.contiguous(None, value, instance, {})))
+    assert passes is (not list(_keywords.VOCABULARY["x-contiguous"](None, value, instance, {})))
 
 
 @pytest.mark.parametrize(("rule", "instance", "passes"), [
@@ -560,7 +560,7 @@ def test_equal_across_pointers_into_one_object(instance, passes):
 
     keys = ["/k/a", "/k/b"]
     assert _passes(_EqualAcross({}, keys, []), instance) is passes
-    assert passes is (not list(_keywords.equal_across(None, keys, instance, {})))
+    assert passes is (not list(_keywords.VOCABULARY["x-equal-across"](None, keys, instance, {})))
 
 
 @pytest.mark.parametrize(("lines", "sections", "passes"), [
@@ -584,7 +584,7 @@ def test_references_usual_and_unusual_values(lines, sections, passes):
     instance = {"lines": lines, "sections": sections}
     assert _passes(_References({}, value, []), instance) is passes
     assert _passes(_generated("x-references", _References({}, value, [])), instance) is passes
-    assert passes is (not list(_keywords.references(None, value, instance, {})))
+    assert passes is (not list(_keywords.VOCABULARY["x-references"](None, value, instance, {})))
 
 
 def test_a_schema_outside_the_catalog_may_reach_documents_of_the_other_flavour():

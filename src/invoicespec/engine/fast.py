@@ -60,6 +60,7 @@ from invoicespec.rules.ecma import explicit
 from invoicespec.catalog.nodes import Sub, applied, choose, flatten
 from invoicespec.keywords.formats import FORMAT_SCHEMAS
 from invoicespec.engine.checks import MEMBERS, Bail, Check, compile_checks, deciding, plan_checks, verdict_around
+from invoicespec.rules.canonical import canonical
 from invoicespec.rules.json_data import MAX_DEPTH, WIDEST, check_json
 from invoicespec.rules.pointer import MISSING, format_pointer, parse_pointer, resolve
 
@@ -255,7 +256,7 @@ class _EqualAcross(_ArrayRule):
         if type(first) is str or type(first) is dict and set(map(type, first.values())) <= {str}:
             same = values.count(first) + absent == len(values)
         else:
-            forms = {_keywords._canonical(value) for value in values if value is not MISSING and value is not None}
+            forms = {canonical(value) for value in values if value is not MISSING and value is not None}
             same = len(forms) == 1
         if not same:
             raise ValueError("not the same in every item")
@@ -295,7 +296,6 @@ class _UniqueBy(_ArrayRule):
             pass
         rows = [(value,) for value in values] if len(self.keys) == 1 else values
         seen: set[Any] = set()
-        canonical = _keywords._canonical
         for values in rows:
             if any(value is MISSING or value is None for value in values):
                 continue
@@ -335,7 +335,7 @@ def _values(items: Any, parts: tuple[str, ...]) -> list[Any]:
 
 class _Keys:
     """The values of a list's items at one pointer (``x-references``' keys), for lookups that agree with
-    ``_keywords._canonical``: text and integers as they are (the usual keys), the rest canonical."""
+    ``canonical``: text and integers as they are (the usual keys), the rest canonical."""
 
     __slots__ = ("texts", "integers", "others")
 
@@ -350,7 +350,7 @@ class _Keys:
             elif kind is int:
                 self.integers.add(value)
             elif value is not MISSING and value is not None:
-                self.others.add(_keywords._canonical(value))
+                self.others.add(canonical(value))
 
     def kinds(self) -> set[str]:
         kinds = {kind for kind, _ in self.others}
@@ -362,7 +362,7 @@ class _Keys:
 
     def refuses(self, value: Any) -> bool:
         """Whether ``value`` (not absent, not null) is of a kind the keys have, yet none of them."""
-        form = _keywords._canonical(value)
+        form = canonical(value)
         if form in self.others or form[0] == "string" and form[1] in self.texts:
             return False
         if form[0] == "number" and form[1] in self.integers:  # 1.0 or Decimal 1 among integer keys

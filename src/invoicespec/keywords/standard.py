@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
-from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -33,19 +31,12 @@ import re2
 from invoicespec import rules
 from invoicespec.catalog.load import reachable
 from invoicespec.rules.ecma import explicit
-from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
+from invoicespec.keywords.keyword import Errors, error
+from invoicespec.keywords.registry import REGISTRY
+from invoicespec.rules.canonical import canonical
+from invoicespec.rules.pointer import MISSING
 
 __all__ = ["REQUEST_KEYWORDS", "RESPONSE_KEYWORDS", "VOCABULARY", "compile_pattern", "pattern_search"]
-
-Errors = Iterator[Any]  # of jsonschema.ValidationError
-
-
-def _error(message: str, **details: Any) -> Any:
-    """A ``jsonschema.ValidationError`` (imported here: the fast path runs without jsonschema)."""
-    from jsonschema import ValidationError
-
-    return ValidationError(message, **details)
-
 
 @lru_cache(maxsize=None)
 def compile_pattern(pattern: str) -> Any:
@@ -67,7 +58,7 @@ def pattern(validator, regex: str, instance: Any, schema: dict) -> Errors:
     if not isinstance(instance, str):
         return
     if pattern_search(compile_pattern(regex), instance) is None:
-        yield _error(f"{rules.short(instance)} does not match the pattern {regex!r}")
+        yield error(f"{rules.short(instance)} does not match the pattern {regex!r}")
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -250,7 +241,7 @@ def required(validator, names: list[str], instance: Any, schema: dict) -> Errors
         return
     for name in names:
         if name not in instance:
-            yield _error(f"the field {name!r} is required", path=[name], instance=MISSING)
+            yield error(f"the field {name!r} is required", path=[name], instance=MISSING)
 
 
 def dependent_required(validator, dependencies: dict, instance: Any, schema: dict) -> Errors:
@@ -261,7 +252,7 @@ def dependent_required(validator, dependencies: dict, instance: Any, schema: dic
             continue
         for name in names:
             if name not in instance:
-                yield _error(
+                yield error(
                     f"the field {name!r} is required when {trigger!r} is present",
                     path=[name], instance=MISSING,
                 )
@@ -278,7 +269,7 @@ def additional_properties(validator, extra_schema: Any, instance: Any, schema: d
     ]
     if extra_schema is False:
         for name in extras:
-            yield _error(_unknown_field(name, declared), path=[name], instance=instance[name])
+            yield error(_unknown_field(name, declared), path=[name], instance=instance[name])
     elif isinstance(extra_schema, dict):
         for name in extras:
             yield from validator.descend(instance[name], extra_schema, path=name)
@@ -302,32 +293,14 @@ def _unknown_field_among(name: str, declared: tuple[str, ...]) -> str:
     return f"unknown field {shown}: it is not defined for this object"
 
 
-def _canonical(value: Any) -> Any:
-    """A hashable form in which equal JSON values (1 and 1.0, key order) are equal."""
-    kind = type(value)
-    if kind is str:  # the usual keys first
-        return ("string", value)
-    if kind is int:
-        return ("number", value)
-    if isinstance(value, dict):
-        return ("object", frozenset((key, _canonical(item)) for key, item in value.items()))
-    if isinstance(value, list):
-        return ("array", tuple(_canonical(item) for item in value))
-    if isinstance(value, bool) or value is None:
-        return ("literal", value)
-    if isinstance(value, int | float | Decimal):
-        return ("number", value)
-    return ("string", value)
-
-
 def unique_items(validator, unique: bool, instance: Any, schema: dict) -> Errors:
     if not unique or not isinstance(instance, list):
         return
     seen: dict[Any, int] = {}
     for index, item in enumerate(instance):
-        key = _canonical(item)
+        key = canonical(item)
         if key in seen:
-            yield _error(
+            yield error(
                 f"items must be unique: item {index} repeats item {seen[key]}",
                 path=[index], instance=item,
             )
@@ -337,201 +310,29 @@ def unique_items(validator, unique: bool, instance: Any, schema: dict) -> Errors
 
 def read_only(validator, flag: bool, instance: Any, schema: dict) -> Errors:
     if flag is True:
-        yield _error("is read-only: the server sets it, and a request must not send it")
+        yield error("is read-only: the server sets it, and a request must not send it")
 
 
-# -- the x- vocabulary ----------------------------------------------------------------------------
 
 
-def required_any_of(validator, names: list[str], instance: Any, schema: dict) -> Errors:
-    if not isinstance(instance, dict):
-        return
-    if not any(name in instance for name in names):
-        listed = ", ".join(repr(name) for name in names[:-1]) + f" or {names[-1]!r}"
-        yield _error(f"at least one of {listed} is required", instance=instance)
 
 
-def date_order(validator, pairs: list[dict], instance: Any, schema: dict) -> Errors:
-    if not isinstance(instance, dict):
-        return
-    for pair in pairs:
-        earlier, _ = resolve(instance, parse_pointer(pair["earlier"]))
-        later, later_path = resolve(instance, parse_pointer(pair["later"]))
-        if earlier is MISSING or later is MISSING:
-            continue
-        order = rules.compare_temporal(earlier, later)  # None: absent, null, malformed, or mixed kinds
-        strict = pair.get("relation", "<=") == "<"
-        if order is None or order < 0 or (order == 0 and not strict):
-            continue
-        relation = "after" if strict else "on or after"
-        yield _error(
-            f"{pair['later'][1:]} ({later}) must be {relation} {pair['earlier'][1:]} ({earlier})",
-            path=later_path, instance=later,
-        )
 
 
-def phone(validator, options: dict, instance: Any, schema: dict) -> Errors:
-    result = rules.check_phone(instance, options.get("defaultRegion"))
-    if result is not None and result.problem is not None:
-        yield _error(result.message)
 
 
-def destination_cost(validator, options: dict, instance: Any, schema: dict) -> Errors:
-    if not isinstance(instance, dict):
-        return
-    number, number_path = resolve(instance, parse_pointer(options["phone"]))
-    result = rules.check_phone(number, options.get("defaultRegion"))
-    if result is None or result.problem is not None:
-        return  # no phone, or an invalid one: x-phone reports it
-    tier = rules.destination_tier(result.region, options["tiers"])
-    if tier is None or not tier["expensive"]:
-        return
-    accepted_by = options["acceptedBy"]
-    if resolve(instance, parse_pointer(accepted_by))[0] is True:
-        return
-    yield _error(
-        f"{result.e164} is an expensive destination ({tier['name']}: {tier['creditsPerCall']} credits "
-        f"per call, {tier['multiplier']}x the base rate); set {accepted_by[1:]} to true to accept the cost",
-        path=number_path, instance=number,
-    )
 
 
-def iban(validator, enabled: bool, instance: Any, schema: dict) -> Errors:
-    result = rules.check_iban(instance) if enabled else None
-    if result is not None and result.problem is not None:
-        yield _error(result.message)
 
 
-def digits(validator, limits: dict, instance: Any, schema: dict) -> Errors:
-    if isinstance(instance, bool) or not isinstance(instance, int | float | Decimal | str):
-        return
-    count = rules.count_digits(instance)
-    most_integral, most_fractional = limits["integer"], limits["fraction"]
-    allowed = f"at most {most_integral} integral and {most_fractional} fractional digits"
-    if count is None:
-        if isinstance(instance, str):
-            yield _error(
-                f"is not a decimal number: expected digits, an optional leading '-' and an optional "
-                f"'.' with digits after it, with {allowed} (such as '1234.50')"
-            )
-        return
-    if count.integral > most_integral or count.fractional > most_fractional:
-        yield _error(
-            f"has {count.integral} integral and {count.fractional} fractional digits: {allowed} are allowed"
-        )
 
 
-def _item_path(index: int, pointer: str) -> str:
-    return f"item {index}{'' if pointer == '' else ' ' + pointer[1:]}"
 
 
-def unique_by(validator, pointers: list[str], instance: Any, schema: dict) -> Errors:
-    if not isinstance(instance, list):
-        return
-    keys = [parse_pointer(pointer) for pointer in pointers]
-    seen: dict[Any, int] = {}
-    for index, item in enumerate(instance):
-        values = [resolve(item, key) for key in keys]
-        if any(value is MISSING or value is None for value, _ in values):
-            continue  # an absent key is reported by `required`, if it is required
-        key = tuple(_canonical(value) for value, _ in values)
-        if key not in seen:
-            seen[key] = index
-            continue
-        shown = ", ".join(f"{pointer[1:]} {rules.short(value)}" for pointer, (value, _) in zip(pointers, values))
-        first_value, first_path = values[0]
-        yield _error(
-            f"{shown} is already used by item {seen[key]}: it must be unique within the array",
-            path=[index, *first_path], instance=first_value,
-        )
 
 
-def equal_across(validator, pointers: list[str], instance: Any, schema: dict) -> Errors:
-    if not isinstance(instance, list):
-        return
-    for pointer in pointers:
-        key = parse_pointer(pointer)
-        first: tuple[int, Any] | None = None
-        for index, item in enumerate(instance):
-            value, path = resolve(item, key)
-            if value is MISSING or value is None:
-                continue
-            if first is None:
-                first = (index, value)
-            elif _canonical(value) != _canonical(first[1]):
-                yield _error(
-                    f"{pointer[1:]} must be the same in every item: {rules.short(value)} here, but "
-                    f"{rules.short(first[1])} in item {first[0]}",
-                    path=[index, *path], instance=value,
-                )
 
 
-def references(validator, links: list[dict], instance: Any, schema: dict) -> Errors:
-    if not isinstance(instance, dict):
-        return
-    for link in links:
-        sources, source_path = resolve(instance, parse_pointer(link["items"]))
-        if not isinstance(sources, list):
-            continue
-        targets, _ = resolve(instance, parse_pointer(link["target"]))
-        field, key = parse_pointer(link["field"]), parse_pointer(link["key"])
-        known: dict[Any, Any] = {}
-        for target in targets if isinstance(targets, list) else ():
-            value, _ = resolve(target, key)
-            if value is not MISSING and value is not None:
-                known.setdefault(_canonical(value), value)
-        kinds = {kind for kind, _ in known}
-        for index, item in enumerate(sources):
-            value, path = resolve(item, field)
-            if value is MISSING or value is None or _canonical(value) in known:
-                continue
-            if kinds and _canonical(value)[0] not in kinds:
-                continue  # a value of another type than the keys: `type` reports it
-            yield _error(
-                f"{link['field'][1:]} {rules.short(value)} names no item of {link['target'][1:]} by its "
-                f"{_known(link['key'][1:], list(known.values()))})",
-                path=[*source_path, index, *path], instance=value,
-            )
-
-
-def _known(key_name: str, values: list[Any]) -> str:
-    """``key (the key values there are ...``: what x-references allows, for its message."""
-    if not values:
-        return f"{key_name} (there are none"
-    listed = ", ".join(rules.short(v) for v in values[:10])
-    return f"{key_name} (the {key_name} values there are {listed}{', ...' if len(values) > 10 else ''}"
-
-
-def contiguous(validator, options: dict, instance: Any, schema: dict) -> Errors:
-    if not isinstance(instance, list):
-        return
-    key, start = parse_pointer(options["field"]), options.get("start", 1)
-    name = options["field"][1:]
-    seen: dict[int, int] = {}
-    duplicate = False
-    for index, item in enumerate(instance):
-        value, path = resolve(item, key)
-        if isinstance(value, bool) or not isinstance(value, int):
-            continue  # absent or not an integer: `required` and `type` report it
-        if value in seen:
-            duplicate = True
-            yield _error(
-                f"{name} {value} is already used by item {seen[value]}: each item needs its own {name}",
-                path=[index, *path], instance=value,
-            )
-        else:
-            seen[value] = index
-    if duplicate or not seen:
-        return
-    wanted = range(start, start + len(seen))
-    if set(seen) != set(wanted):
-        missing = [str(n) for n in wanted if n not in seen][:10]
-        yield _error(
-            f"the {name} values must run from {start} to {wanted[-1]} without gaps: "
-            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing "
-            f"(found {', '.join(str(n) for n in sorted(seen)[:10])})",
-            instance=instance,
-        )
 
 
 _STANDARD = {
@@ -542,19 +343,8 @@ _STANDARD = {
     "uniqueItems": unique_items,
 }
 
-#: The vocabulary: keyword name -> function (the fast path wraps the same functions).
-VOCABULARY = {
-    "x-required-any-of": required_any_of,
-    "x-date-order": date_order,
-    "x-phone": phone,
-    "x-destination-cost": destination_cost,
-    "x-iban": iban,
-    "x-digits": digits,
-    "x-unique-by": unique_by,
-    "x-equal-across": equal_across,
-    "x-references": references,
-    "x-contiguous": contiguous,
-}
+#: The vocabulary: keyword name -> its jsonschema keyword function (the registry's).
+VOCABULARY = {name: keyword.validate for name, keyword in REGISTRY.items()}
 
 
 def _pruning(request: bool) -> dict[str, Any]:

@@ -24,7 +24,8 @@ from schwifty import IBAN
 from invoicespec import rules
 from invoicespec.catalog.nodes import Node, Sub, choose, flatten
 from invoicespec.rules.json_data import copy_json
-from invoicespec.keywords.standard import _canonical, compile_pattern
+from invoicespec.keywords.standard import compile_pattern
+from invoicespec.rules.canonical import canonical
 from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
 
 _MAX_EXTRA_ITEMS = 2  # arrays get at most this many items beyond their minimum
@@ -204,11 +205,11 @@ class _Builder:
                 values = [resolve(item, k)[0] for k in keys]
                 if any(v is MISSING or v is None for v in values):
                     return object()  # items without the key never collide
-                return tuple(_canonical(v) for v in values)
+                return tuple(canonical(v) for v in values)
 
             strategy = st.lists(items, min_size=low, max_size=high, unique_by=key)
         elif node.unique_items:
-            strategy = st.lists(items, min_size=low, max_size=high, unique_by=_canonical)
+            strategy = st.lists(items, min_size=low, max_size=high, unique_by=canonical)
         else:
             strategy = st.lists(items, min_size=low, max_size=high)
         contiguous = node.keywords.get("x-contiguous")

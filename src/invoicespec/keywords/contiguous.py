@@ -1,0 +1,51 @@
+"""``x-contiguous``: On an array: the integers at `field` (relative to each item) must be `start`, `start + 1`,
+... with no repeat and no gap, in any order. A repeated value is reported at the item that repeats it; a gap
+is reported on the array, naming the missing values. Absent and non-integer values are skipped (`required` and
+`type` report them).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from invoicespec.rules.pointer import parse_pointer, resolve
+from invoicespec.keywords.keyword import Errors, Keyword, error
+
+
+def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, list):
+        return
+    key, start = parse_pointer(options["field"]), options.get("start", 1)
+    name = options["field"][1:]
+    seen: dict[int, int] = {}
+    duplicate = False
+    for index, item in enumerate(instance):
+        value, path = resolve(item, key)
+        if isinstance(value, bool) or not isinstance(value, int):
+            continue  # absent or not an integer: `required` and `type` report it
+        if value in seen:
+            duplicate = True
+            yield error(
+                f"{name} {value} is already used by item {seen[value]}: each item needs its own {name}",
+                path=[index, *path], instance=value,
+            )
+        else:
+            seen[value] = index
+    if duplicate or not seen:
+        return
+    wanted = range(start, start + len(seen))
+    if set(seen) != set(wanted):
+        missing = [str(n) for n in wanted if n not in seen][:10]
+        yield error(
+            f"the {name} values must run from {start} to {wanted[-1]} without gaps: "
+            f"{', '.join(missing)} {'is' if len(missing) == 1 else 'are'} missing "
+            f"(found {', '.join(str(n) for n in sorted(seen)[:10])})",
+            instance=instance,
+        )
+
+
+KEYWORD = Keyword(
+    name="x-contiguous",
+    summary="the numbers of an array's items repeat or leave a gap",
+    validate=validate,
+)

@@ -1,0 +1,41 @@
+"""``x-date-order``: Pairs of dates or date-times that must be in order: the value at `later` must not be before
+the value at `earlier` (`relation: "<="`, the default) or must be strictly after it (`relation: "<"`). A pair
+is skipped when either side is absent, null or malformed (the `format` check reports malformed values), and
+when the two cannot be ordered: a date and a date-time, or a local date-time and one with an offset. Date-
+times with offsets are compared as instants, whatever their offsets. The error points at `later` and names
+both fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from invoicespec import rules
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
+from invoicespec.keywords.keyword import Errors, Keyword, error
+
+
+def validate(validator, pairs: list[dict], instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, dict):
+        return
+    for pair in pairs:
+        earlier, _ = resolve(instance, parse_pointer(pair["earlier"]))
+        later, later_path = resolve(instance, parse_pointer(pair["later"]))
+        if earlier is MISSING or later is MISSING:
+            continue
+        order = rules.compare_temporal(earlier, later)  # None: absent, null, malformed, or mixed kinds
+        strict = pair.get("relation", "<=") == "<"
+        if order is None or order < 0 or (order == 0 and not strict):
+            continue
+        relation = "after" if strict else "on or after"
+        yield error(
+            f"{pair['later'][1:]} ({later}) must be {relation} {pair['earlier'][1:]} ({earlier})",
+            path=later_path, instance=later,
+        )
+
+
+KEYWORD = Keyword(
+    name="x-date-order",
+    summary="two dates (or date-times) are in the wrong order",
+    validate=validate,
+)

@@ -1,0 +1,40 @@
+"""``x-equal-across``: On an array: the value at each JSON Pointer (relative to each item) must be the same in
+every item that has it (absent and null values are skipped). The error points at the first value that differs
+and names the item it differs from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from invoicespec import rules
+from invoicespec.rules.canonical import canonical
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
+from invoicespec.keywords.keyword import Errors, Keyword, error
+
+
+def validate(validator, pointers: list[str], instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, list):
+        return
+    for pointer in pointers:
+        key = parse_pointer(pointer)
+        first: tuple[int, Any] | None = None
+        for index, item in enumerate(instance):
+            value, path = resolve(item, key)
+            if value is MISSING or value is None:
+                continue
+            if first is None:
+                first = (index, value)
+            elif canonical(value) != canonical(first[1]):
+                yield error(
+                    f"{pointer[1:]} must be the same in every item: {rules.short(value)} here, but "
+                    f"{rules.short(first[1])} in item {first[0]}",
+                    path=[index, *path], instance=value,
+                )
+
+
+KEYWORD = Keyword(
+    name="x-equal-across",
+    summary="a field that must be the same in every item of an array differs",
+    validate=validate,
+)

@@ -1,0 +1,34 @@
+"""What a custom keyword is: one value that the engines, the reports, the strategies, the docs and the
+exports all ask, so that a keyword's whole story lives in its own module (see ``registry.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Errors", "Keyword", "KeywordFunction", "error"]
+
+#: What a keyword function yields: ``jsonschema.ValidationError``s (never raised).
+Errors = Iterator[Any]
+#: A keyword function in jsonschema's shape: ``(validator, argument, instance, schema) -> Errors``.
+KeywordFunction = Callable[[Any, Any, Any, dict[str, Any]], Errors]
+
+
+def error(message: str, **details: Any) -> Any:
+    """A ``jsonschema.ValidationError`` (imported here: the fast path runs without jsonschema)."""
+    from jsonschema import ValidationError
+
+    return ValidationError(message, **details)
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """One custom keyword: its name, what its errors mean, and each engine's and output's way with it."""
+
+    #: The keyword as schemas spell it (``x-date-order``).
+    name: str
+    #: What an error of this keyword means, in one line (the table ``invoicespec.KEYWORDS``).
+    summary: str
+    #: The full path's keyword function, which writes the messages people read.
+    validate: KeywordFunction

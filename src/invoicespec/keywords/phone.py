@@ -1,0 +1,26 @@
+"""``x-phone``: The string is a phone number, parsed with `phonenumbers` (national numbers in `defaultRegion`)
+and reported with GetBill's five messages: "phone number too short", "phone number too long", "invalid country
+code", "number format is not valid", "number not registered in carrier database". Only digits, one leading `+`
+and the separators space ( ) . - / are accepted, so invisible and control characters are refused. Normalized
+to E.164.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from invoicespec import rules
+from invoicespec.keywords.keyword import Errors, Keyword, error
+
+
+def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
+    result = rules.check_phone(instance, options.get("defaultRegion"))
+    if result is not None and result.problem is not None:
+        yield error(result.message)
+
+
+KEYWORD = Keyword(
+    name="x-phone",
+    summary="the phone number is not valid (GetBill's five messages)",
+    validate=validate,
+)

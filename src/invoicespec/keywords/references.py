@@ -1,0 +1,57 @@
+"""``x-references``: On an object holding two arrays: every item of the array at `items` whose value at `field`
+is present (and not null) must name an item of the array at `target` by that item's value at `key`. A missing
+target array holds no items. A value of another JSON type than the keys is skipped (`type` reports it). The
+error points at the dangling value and lists the values it may take.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from invoicespec import rules
+from invoicespec.rules.canonical import canonical
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
+from invoicespec.keywords.keyword import Errors, Keyword, error
+
+
+def validate(validator, links: list[dict], instance: Any, schema: dict) -> Errors:
+    if not isinstance(instance, dict):
+        return
+    for link in links:
+        sources, source_path = resolve(instance, parse_pointer(link["items"]))
+        if not isinstance(sources, list):
+            continue
+        targets, _ = resolve(instance, parse_pointer(link["target"]))
+        field, key = parse_pointer(link["field"]), parse_pointer(link["key"])
+        known: dict[Any, Any] = {}
+        for target in targets if isinstance(targets, list) else ():
+            value, _ = resolve(target, key)
+            if value is not MISSING and value is not None:
+                known.setdefault(canonical(value), value)
+        kinds = {kind for kind, _ in known}
+        for index, item in enumerate(sources):
+            value, path = resolve(item, field)
+            if value is MISSING or value is None or canonical(value) in known:
+                continue
+            if kinds and canonical(value)[0] not in kinds:
+                continue  # a value of another type than the keys: `type` reports it
+            yield error(
+                f"{link['field'][1:]} {rules.short(value)} names no item of {link['target'][1:]} by its "
+                f"{_known(link['key'][1:], list(known.values()))})",
+                path=[*source_path, index, *path], instance=value,
+            )
+
+
+def _known(key_name: str, values: list[Any]) -> str:
+    """``key (the key values there are ...``: what x-references allows, for its message."""
+    if not values:
+        return f"{key_name} (there are none"
+    listed = ", ".join(rules.short(v) for v in values[:10])
+    return f"{key_name} (the {key_name} values there are {listed}{', ...' if len(values) > 10 else ''}"
+
+
+KEYWORD = Keyword(
+    name="x-references",
+    summary="a field names an item of another array that does not exist",
+    validate=validate,
+)
