@@ -131,5 +131,5 @@ class InvalidPayload(InvoicespecError, ValueError):
         return (_rebuild_invalid_payload, (self.errors, self.operation, self.part))
 
 
-def _rebuild_invalid_payload(errors, operation, part):
+def _rebuild_invalid_payload(errors: tuple[Error, ...], operation: str, part: str) -> InvalidPayload:
     return InvalidPayload(errors, operation=operation, part=part)

@@ -22,7 +22,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 import invoicespec
 from invoicespec.io.batch import FORMATS
@@ -36,7 +36,7 @@ EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's hook; exits 2 with the usage line
+    def error(self, message: str) -> NoReturn:  # argparse's hook; exits 2 with the usage line
         self.print_usage(sys.stderr)
         self.exit(EXIT_USAGE, f"invoicespec: error: {message}\n")
 

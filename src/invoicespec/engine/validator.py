@@ -27,16 +27,18 @@ from invoicespec.rules.json_data import check_json, copy_json
 from invoicespec.keywords.standard import REQUEST_KEYWORDS, RESPONSE_KEYWORDS
 from invoicespec.rules.pointer import format_pointer, parse_pointer
 from invoicespec.report.messages import report
-from invoicespec.report.variants import declared_fields
+from invoicespec.report.variants import Declared, declared_fields
 from invoicespec._errors import Error, InvalidPayload
 
 if TYPE_CHECKING:
+    from jsonschema import TypeChecker
+    from jsonschema.protocols import Validator as JSONSchemaValidator
     from referencing import Registry
 
 __all__ = ["Validator", "compile_schema"]
 
 
-def _is_integer(checker, instance: Any) -> bool:
+def _is_integer(checker: TypeChecker, instance: Any) -> bool:
     if isinstance(instance, bool):
         return False
     if isinstance(instance, int):
@@ -53,12 +55,16 @@ def _jsonschema_classes() -> tuple[Any, Any, Any]:
     from jsonschema import Draft202012Validator, validators
 
     types = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
-    request = install(validators.extend(Draft202012Validator, REQUEST_KEYWORDS, type_checker=types))
-    response = install(validators.extend(Draft202012Validator, RESPONSE_KEYWORDS, type_checker=types))
+    # types-jsonschema leaves validators.extend unannotated.
+    request = install(validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, REQUEST_KEYWORDS, type_checker=types))
+    response = install(validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, RESPONSE_KEYWORDS, type_checker=types))
     return request, response, format_checker()
 
 
 Kind = Literal["body", "headers", "path"]
+_KINDS: dict[str, Kind] = {"request.headers": "headers", "request.path": "path"}
 _NO_FAST_PATH: Any = object()  # compiled, and there is none
 _INTEGER_TEXT = re.compile(r"-?[0-9]{1,3000}")  # well below Python's int-from-text limit
 _NUMBER_TEXT = re.compile(r"-?[0-9]{1,300}(\.[0-9]{1,300})?")
@@ -66,7 +72,7 @@ _NUMBER_TEXT = re.compile(r"-?[0-9]{1,300}(\.[0-9]{1,300})?")
 
 def kind_of(part: str) -> Kind:
     """What a part's instance is: a body, a mapping of headers, or path parameters."""
-    return {"request.headers": "headers", "request.path": "path"}.get(part, "body")  # type: ignore[return-value]
+    return _KINDS.get(part, "body")
 
 
 class Validator:
@@ -86,13 +92,13 @@ class Validator:
 
     def __init__(
         self,
-        schema: dict,
-        registry: Registry | None,
+        schema: dict[str, Any],
+        registry: Registry[Any] | None,
         *,
         operation: str = "",
         part: str = "request",
         media_type: str = "application/json",
-        rebuild: tuple[Any, tuple] | None = None,
+        rebuild: tuple[Any, tuple[Any, ...]] | None = None,
         catalog: Catalog | None = None,
     ) -> None:
         self.operation = operation
@@ -103,11 +109,12 @@ class Validator:
         self._registry = registry
         self._catalog = catalog
         self._rebuild = rebuild
-        self._full: tuple[Any, dict] | None = None  # the jsonschema validator and the variants' fields
+        # the jsonschema validator and the variants' fields
+        self._full: tuple[JSONSchemaValidator, Declared] | None = None
         self._fast: FastPath | None = None
         self._lock = threading.Lock()
 
-    def _full_path(self) -> tuple[Any, dict]:
+    def _full_path(self) -> tuple[JSONSchemaValidator, Declared]:
         """The jsonschema validator (exact error reports), compiled on first need."""
         full = self._full
         if full is None:
@@ -118,7 +125,11 @@ class Validator:
                         enable_pruning(self._catalog)
                     request, response, formats = _jsonschema_classes()
                     cls = request if self.part.startswith("request") else response
-                    registry = self._registry if self._registry is not None else self._catalog.registry
+                    registry = self._registry
+                    if registry is None:
+                        if self._catalog is None:
+                            raise TypeError("a Validator needs a registry or a catalog")
+                        registry = self._catalog.registry
                     compiled = cls(self._schema, registry=registry, format_checker=formats)
                     full = self._full = (compiled, declared_fields(self._schema, compiled._resolver))
         return full
@@ -149,15 +160,16 @@ class Validator:
     def __repr__(self) -> str:
         return f"<invoicespec.Validator {self.operation or '(ad hoc)'} {self.part}>"
 
-    def __reduce__(self) -> tuple[Any, tuple]:
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         if self._rebuild is None:
             raise TypeError("this validator was not built by name and cannot be pickled")
         return self._rebuild
 
     @property
-    def schema(self) -> dict:
+    def schema(self) -> dict[str, Any]:
         """The part's schema document (a copy: changing it changes nothing)."""
-        return copy_json(self._schema)
+        schema: dict[str, Any] = copy_json(self._schema)
+        return schema
 
     @property
     def examples(self) -> tuple[Any, ...]:
@@ -196,7 +208,8 @@ class Validator:
         if fast is None:
             return None
         if self._kind == "body":
-            return fast.verdict(instance)
+            verdict: bool | None = fast.verdict(instance)
+            return verdict
         target, _, problems = self._prepare(instance)
         return False if problems else fast.verdict(target)
 
@@ -223,7 +236,7 @@ class Validator:
         if self._kind == "headers" and isinstance(instance, dict):
             folded: dict[str, Any] = {}
             names: dict[str, str] = {}
-            problems = []
+            problems: list[Error] = []
             for name, value in instance.items():
                 key = name.lower() if isinstance(name, str) else name  # check_json reports non-string keys
                 if key in folded:
@@ -245,7 +258,7 @@ class Validator:
             return error
         return Error(format_pointer([names[parts[0]], *parts[1:]]), error.keyword, error.message)
 
-    def _typed_path(self, instance: dict) -> dict:
+    def _typed_path(self, instance: dict[str, Any]) -> dict[str, Any]:
         """Path parameters arrive as text: read each as the type its schema declares, when it can be."""
         declared = self._schema.get("properties", {})
         typed = dict(instance)
@@ -262,7 +275,7 @@ class Validator:
         return typed
 
 
-def compile_schema(schema: dict, part: str = "request") -> Validator:
+def compile_schema(schema: dict[str, Any], part: str = "request") -> Validator:
     """A validator for a schema that is not one of the shipped parts (tests, keyword suites).
 
     The schema passes the same checks as shipped ones and may ``$ref`` them

@@ -16,7 +16,8 @@ the size of the document once aliases are expanded (billion laughs).
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Hashable, Iterator
+from typing import Any, ClassVar
 
 import yaml
 
@@ -46,7 +47,7 @@ class YAMLError(ValueError):
 
 
 class _JSONResolver(yaml.resolver.BaseResolver):
-    yaml_implicit_resolvers: dict = {}
+    yaml_implicit_resolvers: dict[Any, Any] = {}
 
 
 for _tag, _regexp, _first in (
@@ -59,14 +60,17 @@ for _tag, _regexp, _first in (
 
 
 class _JSONConstructor(yaml.constructor.BaseConstructor):
-    yaml_constructors: dict = {}
+    # PyYAML looks a node's constructor up here by tag (None: every other tag); filled below.
+    yaml_constructors: ClassVar[dict[str | None, Any]] = {}
 
-    def construct_mapping(self, node, deep=False):  # noqa: D102 - PyYAML hook
+    def construct_mapping(  # noqa: D102 - PyYAML hook
+        self, node: yaml.MappingNode | yaml.SequenceNode | yaml.ScalarNode, deep: bool = False
+    ) -> dict[Hashable, Any]:
         if not isinstance(node, yaml.MappingNode):
             raise yaml.constructor.ConstructorError(
                 None, None, f"expected a mapping, found {node.id}", node.start_mark
             )
-        mapping: dict[str, Any] = {}
+        mapping: dict[Hashable, Any] = {}  # str keys only: PyYAML's hook declares Hashable
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise yaml.constructor.ConstructorError(
@@ -83,15 +87,15 @@ class _JSONConstructor(yaml.constructor.BaseConstructor):
         return mapping
 
 
-def _construct_null(loader, node):
+def _construct_null(loader: _JSONConstructor, node: yaml.ScalarNode) -> None:
     return None
 
 
-def _construct_bool(loader, node):
+def _construct_bool(loader: _JSONConstructor, node: yaml.ScalarNode) -> bool:
     return loader.construct_scalar(node).lower() == "true"
 
 
-def _construct_int(loader, node):
+def _construct_int(loader: _JSONConstructor, node: yaml.ScalarNode) -> int:
     text = loader.construct_scalar(node)
     try:
         return int(text)
@@ -101,50 +105,51 @@ def _construct_int(loader, node):
         ) from None
 
 
-def _construct_float(loader, node):
+def _construct_float(loader: _JSONConstructor, node: yaml.ScalarNode) -> float:
     return float(loader.construct_scalar(node))
 
 
-def _construct_str(loader, node):
+def _construct_str(loader: _JSONConstructor, node: yaml.ScalarNode) -> str:
     return loader.construct_scalar(node)
 
 
-def _construct_seq(loader, node):
+def _construct_seq(loader: _JSONConstructor, node: yaml.SequenceNode) -> Iterator[list[Any]]:
     items: list[Any] = []
     yield items
     items.extend(loader.construct_sequence(node))
 
 
-def _construct_map(loader, node):
-    mapping: dict[str, Any] = {}
+def _construct_map(loader: _JSONConstructor, node: yaml.MappingNode) -> Iterator[dict[Hashable, Any]]:
+    mapping: dict[Hashable, Any] = {}
     yield mapping
     mapping.update(loader.construct_mapping(node))
 
 
-def _construct_unknown(loader, node):
+def _construct_unknown(loader: _JSONConstructor, node: yaml.Node) -> None:
     raise yaml.constructor.ConstructorError(
         None, None, f"the tag {node.tag!r} has no JSON equivalent", node.start_mark
     )
 
 
-for _tag, _fn in (
-    (_NULL_TAG, _construct_null),
-    (_BOOL_TAG, _construct_bool),
-    (_INT_TAG, _construct_int),
-    (_FLOAT_TAG, _construct_float),
-    (_STR_TAG, _construct_str),
-    (_SEQ_TAG, _construct_seq),
-    (_MAP_TAG, _construct_map),
-    (None, _construct_unknown),
-):
-    _JSONConstructor.add_constructor(_tag, _fn)
+# What add_constructor does for a class that has its own table (types-PyYAML would accept only PyYAML's own
+# loader classes as the constructors' first argument).
+_JSONConstructor.yaml_constructors.update({
+    _NULL_TAG: _construct_null,
+    _BOOL_TAG: _construct_bool,
+    _INT_TAG: _construct_int,
+    _FLOAT_TAG: _construct_float,
+    _STR_TAG: _construct_str,
+    _SEQ_TAG: _construct_seq,
+    _MAP_TAG: _construct_map,
+    None: _construct_unknown,
+})
 
 
 class _PurePythonLoader(
     yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
     yaml.composer.Composer, _JSONConstructor, _JSONResolver,
 ):
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         yaml.reader.Reader.__init__(self, stream)
         yaml.scanner.Scanner.__init__(self)
         yaml.parser.Parser.__init__(self)
@@ -153,28 +158,26 @@ class _PurePythonLoader(
         _JSONResolver.__init__(self)
 
 
-_CParser = getattr(yaml, "CParser", None)
+_TrustedLoader: type[_JSONConstructor] = _PurePythonLoader
+# NOTE: PyYAML 6 does not export CParser from the top-level ``yaml`` module (only yaml.cyaml's __all__, the C*Loader
+# and C*Dumper classes), so this test is False even with libyaml and shipped schemas use the pure-Python parser.
+# Kept as it was: switching to libyaml (test ``yaml.__with_libyaml__``) is a change of behaviour to make on purpose.
+if hasattr(yaml, "CParser"):  # pragma: no cover
 
-if _CParser is not None:
+    class _CLoader(yaml.CBaseLoader, _JSONConstructor, _JSONResolver):
+        """libyaml's parser with the JSON constructor and resolver (CBaseLoader's __init__ sets up all three)."""
 
-    class _TrustedLoader(_CParser, _JSONConstructor, _JSONResolver):
-        def __init__(self, stream):
-            _CParser.__init__(self, stream)
-            _JSONConstructor.__init__(self)
-            _JSONResolver.__init__(self)
-
-else:  # pragma: no cover - PyYAML built without libyaml
-    _TrustedLoader = _PurePythonLoader  # type: ignore[misc]
+    _TrustedLoader = _CLoader
 
 
 class _UntrustedLoader(_PurePythonLoader):
     """Pure-Python loader with bounded depth and bounded alias expansion."""
 
-    def __init__(self, stream):
+    def __init__(self, stream: str) -> None:
         super().__init__(stream)
         self._depth = 0
 
-    def compose_node(self, parent, index):  # noqa: D102 - PyYAML hook
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:  # noqa: D102 - PyYAML hook
         # Only collections count as a level, as in the JSON reader and the validator.
         collection = self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent)
         self._depth += collection
@@ -185,14 +188,14 @@ class _UntrustedLoader(_PurePythonLoader):
         finally:
             self._depth -= collection
 
-    def get_single_node(self):  # noqa: D102 - PyYAML hook
+    def get_single_node(self) -> yaml.Node | None:  # noqa: D102 - PyYAML hook
         node = super().get_single_node()
         if node is not None:
             _check_expanded_size(node)
         return node
 
 
-def _check_expanded_size(root) -> None:
+def _check_expanded_size(root: yaml.Node) -> None:
     """Refuse a node graph whose tree expansion is larger than MAX_NODES."""
     sizes: dict[int, int] = {}
     # Iterative post-order walk; a node reached twice through aliases is sized once.
@@ -214,7 +217,7 @@ def _check_expanded_size(root) -> None:
             stack.extend((child, False) for child in children if id(child) not in sizes)
 
 
-def _children(node) -> list:
+def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.SequenceNode):
         return list(node.value)
     if isinstance(node, yaml.MappingNode):
@@ -222,9 +225,10 @@ def _children(node) -> list:
     return []
 
 
-def _load(text: str, loader: type) -> Any:
+def _load(text: str, loader: type[_JSONConstructor]) -> Any:
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - loader is our JSON-only loader
+        # types-PyYAML lists PyYAML's own loader classes only; any BaseConstructor subclass works.
+        return yaml.load(text, Loader=loader)  # type: ignore[arg-type]  # noqa: S506 - our JSON-only loader
     except YAMLError:
         raise
     except yaml.YAMLError as error:

@@ -23,15 +23,16 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 
 import re2
 
 from invoicespec import rules
 from invoicespec.catalog.load import reachable
 from invoicespec.rules.ecma import explicit
-from invoicespec.keywords.keyword import Errors, error
+from invoicespec.keywords.keyword import Errors, KeywordFunction, error
 from invoicespec.keywords.registry import REGISTRY
 from invoicespec.rules.canonical import canonical
 from invoicespec.rules.pointer import MISSING
@@ -54,7 +55,7 @@ def compile_pattern(pattern: str) -> Any:
 # -- standard keywords, reimplemented -------------------------------------------------------------
 
 
-def pattern(validator, regex: str, instance: Any, schema: dict) -> Errors:
+def pattern(validator: Any, regex: str, instance: Any, schema: dict[str, Any]) -> Errors:
     if not isinstance(instance, str):
         return
     if pattern_search(compile_pattern(regex), instance) is None:
@@ -84,22 +85,30 @@ def pattern_search(compiled: Any, text: str) -> Any:
 #: and ``$ref`` skip a valid subtree (it holds no error to report, and walking it is the
 #: jsonschema path's whole cost on a large payload with one fault); ``if`` takes its
 #: condition's verdict from it.
-PRUNERS: dict[bool, Any] = {}
+class Verdict(Protocol):
+    """What the fast path sets in :data:`PRUNERS`."""
+
+    def __call__(self, subschema: Any, instance: Any) -> bool | None: ...
+
+    def valid(self, subschema: Any, instance: Any) -> bool: ...
+
+
+PRUNERS: dict[bool, Verdict] = {}
 
 
 def _never(subschema: Any, instance: Any) -> bool:
     return False
 
 
-def _found_valid(request: bool) -> Any:
+def _found_valid(request: bool) -> Callable[[Any, Any], bool]:
     """The flavour's ``PRUNERS`` entry's ``valid(subschema, instance)``: whether the fast path finds a
     subtree valid (never, before the fast path has set one)."""
     pruner = PRUNERS.get(request)
     return _never if pruner is None else pruner.valid
 
 
-def _if(request: bool) -> Any:
-    def if_(validator, if_schema: Any, instance: Any, schema: dict) -> Errors:
+def _if(request: bool) -> KeywordFunction:
+    def if_(validator: Any, if_schema: Any, instance: Any, schema: dict[str, Any]) -> Errors:
         pruner = PRUNERS.get(request)
         holds = pruner(if_schema, instance) if pruner is not None else None
         if holds is None:
@@ -121,11 +130,11 @@ ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$commen
 # A `properties` map -> (the map, its members that assert something). A member of annotations alone
 # (often just a description, as in a variant that defers a field to the body) holds no error: it is
 # neither asked about nor walked. Keyed by identity, the map kept alive; bounded: maps come from schemas.
-_ASSERTING: dict[int, tuple[dict, list[tuple[str, Any]]]] = {}
+_ASSERTING: dict[int, tuple[dict[str, Any], list[tuple[str, Any]]]] = {}
 _MAX_ASSERTING = 4096
 
 
-def _asserting(properties: dict) -> list[tuple[str, Any]]:
+def _asserting(properties: dict[str, Any]) -> list[tuple[str, Any]]:
     found = _ASSERTING.get(id(properties))
     if found is not None and found[0] is properties:
         return found[1]
@@ -138,8 +147,8 @@ def _asserting(properties: dict) -> list[tuple[str, Any]]:
     return members
 
 
-def _properties(request: bool) -> Any:
-    def properties(validator, properties: dict, instance: Any, schema: dict) -> Errors:
+def _properties(request: bool) -> KeywordFunction:
+    def properties(validator: Any, properties: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Errors:
         if not isinstance(instance, dict):
             return
         valid = _found_valid(request)
@@ -150,8 +159,8 @@ def _properties(request: bool) -> Any:
     return properties
 
 
-def _items(request: bool) -> Any:
-    def items(validator, items: Any, instance: Any, schema: dict) -> Errors:
+def _items(request: bool) -> KeywordFunction:
+    def items(validator: Any, items: Any, instance: Any, schema: dict[str, Any]) -> Errors:
         if not isinstance(instance, list) or not isinstance(items, dict):
             from jsonschema import Draft202012Validator
 
@@ -218,12 +227,14 @@ def _walk_below(validator: Any, instance: Any, subschema: Any, path: Any, schema
         except Exception:  # unresolvable: the $ref reports it, its own way
             resolved = None
         if resolved is not None and isinstance(resolved.contents, dict):
-            return validator.descend(instance, resolved.contents, path, schema_path, resolved.resolver)
-    return validator.descend(instance, subschema, path, schema_path)
+            at_target: Errors = validator.descend(instance, resolved.contents, path, schema_path, resolved.resolver)
+            return at_target
+    errors: Errors = validator.descend(instance, subschema, path, schema_path)
+    return errors
 
 
-def _ref(request: bool) -> Any:
-    def ref(validator, ref: str, instance: Any, schema: dict) -> Errors:
+def _ref(request: bool) -> KeywordFunction:
+    def ref(validator: Any, ref: str, instance: Any, schema: dict[str, Any]) -> Errors:
         if _found_valid(request)(schema, instance):
             return
         try:
@@ -236,7 +247,7 @@ def _ref(request: bool) -> Any:
     return ref
 
 
-def required(validator, names: list[str], instance: Any, schema: dict) -> Errors:
+def required(validator: Any, names: list[str], instance: Any, schema: dict[str, Any]) -> Errors:
     if not isinstance(instance, dict):
         return
     for name in names:
@@ -244,7 +255,9 @@ def required(validator, names: list[str], instance: Any, schema: dict) -> Errors
             yield error(f"the field {name!r} is required", path=[name], instance=MISSING)
 
 
-def dependent_required(validator, dependencies: dict, instance: Any, schema: dict) -> Errors:
+def dependent_required(
+    validator: Any, dependencies: dict[str, list[str]], instance: Any, schema: dict[str, Any]
+) -> Errors:
     if not isinstance(instance, dict):
         return
     for trigger, names in dependencies.items():
@@ -258,7 +271,7 @@ def dependent_required(validator, dependencies: dict, instance: Any, schema: dic
                 )
 
 
-def additional_properties(validator, extra_schema: Any, instance: Any, schema: dict) -> Errors:
+def additional_properties(validator: Any, extra_schema: Any, instance: Any, schema: dict[str, Any]) -> Errors:
     if not isinstance(instance, dict):
         return
     declared = schema.get("properties", {})
@@ -275,7 +288,7 @@ def additional_properties(validator, extra_schema: Any, instance: Any, schema: d
             yield from validator.descend(instance[name], extra_schema, path=name)
 
 
-def _unknown_field(name: str, declared: dict) -> str:
+def _unknown_field(name: str, declared: dict[str, Any]) -> str:
     return _unknown_field_among(name, tuple(declared))
 
 
@@ -293,7 +306,7 @@ def _unknown_field_among(name: str, declared: tuple[str, ...]) -> str:
     return f"unknown field {shown}: it is not defined for this object"
 
 
-def unique_items(validator, unique: bool, instance: Any, schema: dict) -> Errors:
+def unique_items(validator: Any, unique: bool, instance: Any, schema: dict[str, Any]) -> Errors:
     if not unique or not isinstance(instance, list):
         return
     seen: dict[Any, int] = {}
@@ -308,7 +321,7 @@ def unique_items(validator, unique: bool, instance: Any, schema: dict) -> Errors
             seen[key] = index
 
 
-def read_only(validator, flag: bool, instance: Any, schema: dict) -> Errors:
+def read_only(validator: Any, flag: bool, instance: Any, schema: dict[str, Any]) -> Errors:
     if flag is True:
         yield error("is read-only: the server sets it, and a request must not send it")
 
@@ -335,7 +348,7 @@ def read_only(validator, flag: bool, instance: Any, schema: dict) -> Errors:
 
 
 
-_STANDARD = {
+_STANDARD: dict[str, KeywordFunction] = {
     "pattern": pattern,
     "required": required,
     "dependentRequired": dependent_required,
@@ -344,14 +357,14 @@ _STANDARD = {
 }
 
 #: The vocabulary: keyword name -> its jsonschema keyword function (the registry's).
-VOCABULARY = {name: keyword.validate for name, keyword in REGISTRY.items()}
+VOCABULARY: dict[str, KeywordFunction] = {name: keyword.validate for name, keyword in REGISTRY.items()}
 
 
-def _pruning(request: bool) -> dict[str, Any]:
+def _pruning(request: bool) -> dict[str, KeywordFunction]:
     return {"properties": _properties(request), "items": _items(request), "$ref": _ref(request), "if": _if(request)}
 
 
 #: Keywords for response parts: ``readOnly`` stays an annotation.
-RESPONSE_KEYWORDS = {**_STANDARD, **VOCABULARY, **_pruning(False)}
+RESPONSE_KEYWORDS: dict[str, KeywordFunction] = {**_STANDARD, **VOCABULARY, **_pruning(False)}
 #: Keywords for request parts: ``readOnly`` properties are refused.
-REQUEST_KEYWORDS = {**_STANDARD, **VOCABULARY, **_pruning(True), "readOnly": read_only}
+REQUEST_KEYWORDS: dict[str, KeywordFunction] = {**_STANDARD, **VOCABULARY, **_pruning(True), "readOnly": read_only}

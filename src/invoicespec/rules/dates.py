@@ -100,4 +100,4 @@ def compare_temporal(earlier: Any, later: Any) -> int | None:
     if first is None or second is None or first.kind != second.kind:
         return None
     a, b = first.value, second.value
-    return (a > b) - (a < b)  # type: ignore[operator]
+    return (a > b) - (a < b)

@@ -26,7 +26,7 @@ MAX_REPORTED = 20
 MAX_INT_DIGITS = 3_900
 MAX_INT_BITS = 12_955  # 2**12_955 has 3,900 digits
 #: The smallest magnitude refused, for integers and Decimals alike (a bound standard keywords can state).
-WIDEST = 2**MAX_INT_BITS
+WIDEST: int = 2**MAX_INT_BITS  # int: a power with a non-negative exponent
 
 
 def _plain(value: Any, depth: int) -> bool:
@@ -38,9 +38,11 @@ def _plain(value: Any, depth: int) -> bool:
     if kind is str or kind is bool or value is None:
         return True
     if kind is int:
-        return -WIDEST < value < WIDEST
+        integer: int = value
+        return -WIDEST < integer < WIDEST
     if kind is float:
-        return value - value == 0.0  # NaN and the infinities give NaN
+        real: float = value
+        return real - real == 0.0  # NaN and the infinities give NaN
     if depth <= 0:
         return False
     if kind is dict:
@@ -68,7 +70,7 @@ def check_json(instance: Any, max_depth: int = MAX_DEPTH) -> list[Error]:
     if _plain(instance, max_depth):  # the common case, without building a path for every value
         return []
     errors: list[Error] = []
-    stack: list[tuple[Any, tuple, int]] = [(instance, (), 0)]
+    stack: list[tuple[Any, tuple[str | int, ...], int]] = [(instance, (), 0)]
     while stack:
         value, path, depth = stack.pop()
         if isinstance(value, dict | list):

@@ -64,14 +64,13 @@ def _check_phone(text: str, default_region: str) -> PhoneResult:
     try:
         number = phonenumbers.parse(text, default_region)
     except parse_errors as error:
-        return PhoneResult(
-            {
-                parse_errors.INVALID_COUNTRY_CODE: "invalid_country_code",
-                parse_errors.TOO_SHORT_AFTER_IDD: "too_short",
-                parse_errors.TOO_SHORT_NSN: "too_short",
-                parse_errors.TOO_LONG: "too_long",
-            }.get(error.error_type, "invalid_format")
-        )
+        problems: dict[int, PhoneProblem] = {
+            parse_errors.INVALID_COUNTRY_CODE: "invalid_country_code",
+            parse_errors.TOO_SHORT_AFTER_IDD: "too_short",
+            parse_errors.TOO_SHORT_NSN: "too_short",
+            parse_errors.TOO_LONG: "too_long",
+        }
+        return PhoneResult(problems.get(error.error_type, "invalid_format"))
     possible = phonenumbers.is_possible_number_with_reason(number)
     if possible == possibility.TOO_SHORT:
         return PhoneResult("too_short")
@@ -95,7 +94,8 @@ def _fits_numbering_plan(number: Any) -> bool:
         metadata = phonenumbers.PhoneMetadata.metadata_for_region_or_calling_code(
             number.country_code, region
         )
-        pattern = metadata.general_desc.national_number_pattern if metadata else None
+        general = metadata.general_desc if metadata else None
+        pattern = general.national_number_pattern if general else None
         if pattern and re.fullmatch(pattern, national):
             return True
     return False
