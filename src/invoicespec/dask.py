@@ -29,10 +29,10 @@ from os import PathLike, fspath
 from typing import Any, Literal, overload
 
 try:
-    import dask
     import dask.bag as db
     import fsspec
     from dask.base import tokenize
+    from dask.delayed import Delayed, delayed
     from dask.utils import parse_bytes
     from fsspec.core import OpenFile, get_fs_token_paths
     from fsspec.utils import infer_compression, read_block
@@ -53,7 +53,7 @@ _NEWLINE = b"\n"
 _BOM = b"\xef\xbb\xbf"
 _ARRAY_INDEX = re.compile(r"0|[1-9][0-9]*")  # RFC 6901 array indices: no leading zeros
 
-Source = str | PathLike | Sequence[str | PathLike] | db.Bag
+Source = str | PathLike[str] | Sequence[str | PathLike[str]] | db.Bag
 
 
 def verdicts(
@@ -118,8 +118,11 @@ def summary(checked: db.Bag, *, compute: bool = True) -> dict[str, Any] | db.Ite
     """
     if not isinstance(checked, db.Bag):
         raise TypeError(f"summary() takes the bag that verdicts() returns, not {type(checked).__name__}")
-    lazy = checked.reduction(_summarize, _merge, name="invoicespec-summary").apply(_finish_summary)
-    return lazy.compute() if compute else lazy
+    lazy: db.Item = checked.reduction(_summarize, _merge, name="invoicespec-summary").apply(_finish_summary)
+    if compute:
+        counts: dict[str, Any] = lazy.compute()
+        return counts
+    return lazy
 
 
 # -- files -------------------------------------------------------------------------------------------
@@ -166,10 +169,10 @@ def _file_verdicts(
 ) -> db.Bag:
     fs, fs_token, paths = _paths(source, storage_options)
     local = bool({"file", "local"} & set(fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,)))
-    check = dask.delayed(_check_block, pure=True)
-    count = dask.delayed(_count_newlines, pure=True)
-    starts = dask.delayed(_line_starts, pure=True)
-    partitions = []
+    check = delayed(_check_block, pure=True)
+    count = delayed(_count_newlines, pure=True)
+    starts = delayed(_line_starts, pure=True)
+    partitions: list[Delayed] = []
     for path in paths:
         try:
             size = fs.info(path)["size"]
@@ -198,7 +201,8 @@ def _file_verdicts(
                   dask_key_name=f"invoicespec-verdicts-{index}-{token}")
             for index, (offset, length) in enumerate(blocks)
         )
-    return db.from_delayed(partitions)
+    bag: db.Bag = db.from_delayed(partitions)
+    return bag
 
 
 def _blocks(size: int | None, blocksize: int | None) -> list[tuple[int, int | None]]:
@@ -214,7 +218,8 @@ def _read(file: OpenFile, offset: int, length: int | None) -> bytes:
     # read_block moves both ends to just after a newline (except the file's start and
     # end), so the blocks of one file hold every line exactly once.
     with file as handle:
-        return read_block(handle, offset, length, _NEWLINE)
+        block: bytes = read_block(handle, offset, length, _NEWLINE)
+        return block
 
 
 def _count_newlines(file: OpenFile, offset: int, length: int | None) -> int:
@@ -249,13 +254,14 @@ def _check_block(
 
 
 def _bag_verdicts(bag: db.Bag, operation: str, part: str) -> db.Bag:
-    check = dask.delayed(_check_items, pure=True)
-    partitions = bag.to_delayed(optimize_graph=True)
-    return db.from_delayed([
+    check = delayed(_check_items, pure=True)
+    partitions: list[Delayed] = bag.to_delayed(optimize_graph=True)
+    checked: db.Bag = db.from_delayed([
         check(items, index, operation, part, dask_key_name=f"invoicespec-verdicts-{index}-"
                                                            f"{tokenize(bag.name, operation, part)}")
         for index, items in enumerate(partitions)
     ])
+    return checked
 
 
 def _check_items(items: Iterable[Any], index: int, operation: str, part: str) -> list[dict[str, Any]]:
