@@ -9,6 +9,7 @@ unknown name, ``ValueError`` for bad data).
 
 from __future__ import annotations
 
+from collections.abc import Sized
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +52,7 @@ def error_line(path: str, keyword: str, message: str) -> str:
     return f"{path or '(root)'}: {message} [{keyword}]"
 
 
-def error_count(errors: Any) -> str:
+def error_count(errors: Sized) -> str:
     """``"1 error"``, ``"3 errors"``."""
     return f"{len(errors)} error{'s' if len(errors) != 1 else ''}"
 

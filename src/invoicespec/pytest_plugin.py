@@ -30,17 +30,21 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sized
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
+if TYPE_CHECKING:  # the plugin imports nothing of the library until a fixture or a fixture file needs it
+    from invoicespec._errors import Error
+
 
 @pytest.fixture(scope="session")
-def invoicespec_strategies() -> Any:
+def invoicespec_strategies() -> ModuleType:
     """The ``invoicespec.strategies`` module."""
     import invoicespec.strategies
 
@@ -48,7 +52,7 @@ def invoicespec_strategies() -> Any:
 
 
 @pytest.fixture(scope="session")
-def invoicespec_samples() -> Any:
+def invoicespec_samples() -> Callable[..., list[Any]]:
     """A function returning a fixed list of drawn payloads (or faults) for an operation part."""
     import invoicespec.strategies
     from hypothesis import HealthCheck, Phase, given, settings
@@ -72,14 +76,14 @@ def invoicespec_samples() -> Any:
 # --- invoicespec_check -------------------------------------------------------------------------------------------
 
 
-def _error_lines(errors: Any) -> list[str]:
+def _error_lines(errors: Iterable[Error]) -> list[str]:
     # The command line's format, so a report reads the same in a test run and in a terminal.
     from invoicespec._errors import error_line  # here, not at the top: the plugin stays import-light
 
     return [f"  {error_line(error.path, error.keyword, error.message)}" for error in errors]
 
 
-def _count(errors: Any) -> str:
+def _count(errors: Sized) -> str:
     from invoicespec._errors import error_count
 
     return error_count(errors)

@@ -10,9 +10,12 @@ format expects, which becomes the error message at the public edge.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from invoicespec import rules
+
+if TYPE_CHECKING:  # jsonschema is imported on first need (the fast path runs without it)
+    from jsonschema import FormatChecker
 
 __all__ = ["FORMATS", "FORMAT_SCHEMAS", "FormatProblem", "format_checker"]
 
@@ -86,7 +89,7 @@ def _checker(predicate: Callable[[Any], bool], expected: str) -> Callable[[Any],
     return check
 
 
-def format_checker() -> Any:
+def format_checker() -> FormatChecker:
     """A new ``jsonschema.FormatChecker`` that knows exactly the formats in :data:`FORMATS`."""
     from jsonschema import FormatChecker
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jsonschema import ValidationError
 
 __all__ = ["Errors", "Keyword", "KeywordFunction", "error"]
 
 #: What a keyword function yields: ``jsonschema.ValidationError``s (never raised).
-Errors = Iterator[Any]
+Errors = Iterator["ValidationError"]
 #: A keyword function in jsonschema's shape: ``(validator, argument, instance, schema) -> Errors``.
 KeywordFunction = Callable[[Any, Any, Any, dict[str, Any]], Errors]
 
 
-def error(message: str, **details: Any) -> Any:
+def error(message: str, **details: Any) -> ValidationError:
     """A ``jsonschema.ValidationError`` (imported here: the fast path runs without jsonschema)."""
     from jsonschema import ValidationError
 
