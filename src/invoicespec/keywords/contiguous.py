@@ -12,7 +12,7 @@ from invoicespec.rules.pointer import parse_pointer, resolve
 from invoicespec.keywords.keyword import Errors, Keyword, error
 
 
-def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
+def validate(validator: Any, options: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Errors:
     if not isinstance(instance, list):
         return
     key, start = parse_pointer(options["field"]), options.get("start", 1)

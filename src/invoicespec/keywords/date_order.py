@@ -15,7 +15,7 @@ from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
 from invoicespec.keywords.keyword import Errors, Keyword, error
 
 
-def validate(validator, pairs: list[dict], instance: Any, schema: dict) -> Errors:
+def validate(validator: Any, pairs: list[dict[str, Any]], instance: Any, schema: dict[str, Any]) -> Errors:
     if not isinstance(instance, dict):
         return
     for pair in pairs:

@@ -13,7 +13,7 @@ from invoicespec.rules.pointer import parse_pointer, resolve
 from invoicespec.keywords.keyword import Errors, Keyword, error
 
 
-def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
+def validate(validator: Any, options: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Errors:
     if not isinstance(instance, dict):
         return
     number, number_path = resolve(instance, parse_pointer(options["phone"]))

@@ -13,7 +13,7 @@ from invoicespec import rules
 from invoicespec.keywords.keyword import Errors, Keyword, error
 
 
-def validate(validator, limits: dict, instance: Any, schema: dict) -> Errors:
+def validate(validator: Any, limits: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Errors:
     if isinstance(instance, bool) or not isinstance(instance, int | float | Decimal | str):
         return
     count = rules.count_digits(instance)

@@ -11,7 +11,7 @@ from invoicespec import rules
 from invoicespec.keywords.keyword import Errors, Keyword, error
 
 
-def validate(validator, enabled: bool, instance: Any, schema: dict) -> Errors:
+def validate(validator: Any, enabled: bool, instance: Any, schema: dict[str, Any]) -> Errors:
     result = rules.check_iban(instance) if enabled else None
     if result is not None and result.problem is not None:
         yield error(result.message)

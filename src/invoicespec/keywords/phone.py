@@ -13,7 +13,7 @@ from invoicespec import rules
 from invoicespec.keywords.keyword import Errors, Keyword, error
 
 
-def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
+def validate(validator: Any, options: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Errors:
     result = rules.check_phone(instance, options.get("defaultRegion"))
     if result is not None and result.problem is not None:
         yield error(result.message)

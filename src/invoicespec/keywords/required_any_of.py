@@ -9,7 +9,7 @@ from typing import Any
 from invoicespec.keywords.keyword import Errors, Keyword, error
 
 
-def validate(validator, names: list[str], instance: Any, schema: dict) -> Errors:
+def validate(validator: Any, names: list[str], instance: Any, schema: dict[str, Any]) -> Errors:
     if not isinstance(instance, dict):
         return
     if not any(name in instance for name in names):

@@ -14,7 +14,7 @@ from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
 from invoicespec.keywords.keyword import Errors, Keyword, error
 
 
-def validate(validator, pointers: list[str], instance: Any, schema: dict) -> Errors:
+def validate(validator: Any, pointers: list[str], instance: Any, schema: dict[str, Any]) -> Errors:
     if not isinstance(instance, list):
         return
     keys = [parse_pointer(pointer) for pointer in pointers]

@@ -40,10 +40,10 @@ class PhoneResult:
         return None if self.problem is None else PHONE_MESSAGES[self.problem]
 
 
-def check_phone(value: Any, default_region: str) -> PhoneResult | None:
+def check_phone(value: Any, default_region: str | None) -> PhoneResult | None:
     """Validate a phone number written as people type it; ``None`` for a non-string.
 
-    Numbers without a ``+`` are read as national numbers of ``default_region``. The
+    Numbers without a ``+`` are read as national numbers of ``default_region`` (None: refused). The
     result carries the E.164 form and the region phonenumbers assigns, or the problem.
     """
     if not isinstance(value, str):
@@ -54,7 +54,7 @@ def check_phone(value: Any, default_region: str) -> PhoneResult | None:
 
 
 @lru_cache(maxsize=8192)
-def _check_phone(text: str, default_region: str) -> PhoneResult:
+def _check_phone(text: str, default_region: str | None) -> PhoneResult:
     if not _PHONE_CHARS.fullmatch(text) or not any(c.isdigit() for c in text):
         return PhoneResult("invalid_format")
     import phonenumbers
