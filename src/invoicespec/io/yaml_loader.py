@@ -47,7 +47,8 @@ class YAMLError(ValueError):
 
 
 class _JSONResolver(yaml.resolver.BaseResolver):
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    # first character of a plain scalar -> the (tag, regexp) pairs that may resolve it; filled below.
+    yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
 
 
 for _tag, _regexp, _first in (
