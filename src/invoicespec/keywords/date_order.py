@@ -38,4 +38,5 @@ KEYWORD = Keyword(
     name="x-date-order",
     summary="two dates (or date-times) are in the wrong order",
     validate=validate,
+    argument_merge="concatenate",
 )

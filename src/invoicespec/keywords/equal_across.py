@@ -37,4 +37,5 @@ KEYWORD = Keyword(
     name="x-equal-across",
     summary="a field that must be the same in every item of an array differs",
     validate=validate,
+    argument_merge="concatenate",
 )

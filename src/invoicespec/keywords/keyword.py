@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 __all__ = ["Errors", "Keyword", "KeywordFunction", "error"]
 
@@ -32,3 +32,5 @@ class Keyword:
     summary: str
     #: The full path's keyword function, which writes the messages people read.
     validate: KeywordFunction
+    #: How flattening merges the arguments of merged subschemas: ``"concatenate"`` (lists) or ``"last"`` (one value).
+    argument_merge: Literal["concatenate", "last"] = "last"

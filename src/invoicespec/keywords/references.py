@@ -54,4 +54,5 @@ KEYWORD = Keyword(
     name="x-references",
     summary="a field names an item of another array that does not exist",
     validate=validate,
+    argument_merge="concatenate",
 )

@@ -21,4 +21,5 @@ KEYWORD = Keyword(
     name="x-required-any-of",
     summary="at least one of several fields must be present",
     validate=validate,
+    argument_merge="concatenate",
 )

@@ -39,4 +39,5 @@ KEYWORD = Keyword(
     name="x-unique-by",
     summary="two items of an array share a key that must be unique",
     validate=validate,
+    argument_merge="concatenate",
 )
