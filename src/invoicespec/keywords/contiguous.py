@@ -44,8 +44,13 @@ def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
         )
 
 
+def item_pointers(options: dict) -> list[str]:
+    return [options["field"]]
+
+
 KEYWORD = Keyword(
     name="x-contiguous",
     summary="the numbers of an array's items repeat or leave a gap",
     validate=validate,
+    item_pointers=item_pointers,
 )

@@ -34,9 +34,14 @@ def validate(validator, pairs: list[dict], instance: Any, schema: dict) -> Error
         )
 
 
+def object_pointers(pairs: list[dict]) -> list[str]:
+    return [pair[side] for pair in pairs for side in ("earlier", "later")]
+
+
 KEYWORD = Keyword(
     name="x-date-order",
     summary="two dates (or date-times) are in the wrong order",
     validate=validate,
     argument_merge="concatenate",
+    object_pointers=object_pointers,
 )

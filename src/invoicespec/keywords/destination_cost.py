@@ -6,10 +6,12 @@ skipped (`x-phone` reports them); a phone in no tier is accepted.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from invoicespec import rules
 from invoicespec.rules.pointer import parse_pointer, resolve
+from invoicespec.keywords import phone
 from invoicespec.keywords.keyword import Errors, Keyword, error
 
 
@@ -33,8 +35,31 @@ def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
     )
 
 
+def argument_problems(options: dict, schema: dict) -> Iterator[str]:
+    region = options.get("defaultRegion")
+    if region is not None and not rules.is_region(region):
+        yield f"phonenumbers has no region {region!r}"
+    # The phone field's own keyword reads national numbers in its region: both must read them alike.
+    head = parse_pointer(options["phone"])
+    declared = schema.get("properties")
+    field = declared.get(head[0]) if isinstance(declared, dict) else None
+    own = field.get(phone.KEYWORD.name, {}).get("defaultRegion") if isinstance(field, dict) else None
+    if len(head) == 1 and own != region:
+        yield f"defaultRegion {region!r} differs from the phone field's {phone.KEYWORD.name} defaultRegion {own!r}"
+    for tier in options["tiers"]:
+        unknown = [r for r in tier["regions"] if not rules.is_region(r)]
+        if unknown:
+            yield f"tier {tier['name']!r} names unknown regions {unknown}"
+
+
+def object_pointers(options: dict) -> list[str]:
+    return [options["phone"], options["acceptedBy"]]
+
+
 KEYWORD = Keyword(
     name="x-destination-cost",
     summary="the phone number is an expensive destination that was not accepted",
     validate=validate,
+    argument_problems=argument_problems,
+    object_pointers=object_pointers,
 )

@@ -33,9 +33,14 @@ def validate(validator, pointers: list[str], instance: Any, schema: dict) -> Err
                 )
 
 
+def item_pointers(pointers: list[str]) -> list[str]:
+    return pointers
+
+
 KEYWORD = Keyword(
     name="x-equal-across",
     summary="a field that must be the same in every item of an array differs",
     validate=validate,
     argument_merge="concatenate",
+    item_pointers=item_pointers,
 )

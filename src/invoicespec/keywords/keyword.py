@@ -3,7 +3,7 @@ exports all ask, so that a keyword's whole story lives in its own module (see ``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -34,3 +34,9 @@ class Keyword:
     validate: KeywordFunction
     #: How flattening merges the arguments of merged subschemas: ``"concatenate"`` (lists) or ``"last"`` (one value).
     argument_merge: Literal["concatenate", "last"] = "last"
+    #: Load-time problems the argument's meta-schema cannot see: ``(argument, schema holding it) -> messages``.
+    argument_problems: Callable[[Any, dict[str, Any]], Iterable[str]] | None = None
+    #: The argument's pointers relative to the object, whose first field it must declare: ``argument -> pointers``.
+    object_pointers: Callable[[Any], Iterable[str]] | None = None
+    #: The argument's pointers relative to each item, whose first field items must declare: ``argument -> pointers``.
+    item_pointers: Callable[[Any], Iterable[str]] | None = None

@@ -7,6 +7,7 @@ to E.164.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from invoicespec import rules
@@ -19,8 +20,15 @@ def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
         yield error(result.message)
 
 
+def argument_problems(options: dict, schema: dict) -> Iterator[str]:
+    region = options.get("defaultRegion")
+    if region is not None and not rules.is_region(region):
+        yield f"phonenumbers has no region {region!r}"
+
+
 KEYWORD = Keyword(
     name="x-phone",
     summary="the phone number is not valid (GetBill's five messages)",
     validate=validate,
+    argument_problems=argument_problems,
 )

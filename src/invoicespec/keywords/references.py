@@ -50,9 +50,14 @@ def _known(key_name: str, values: list[Any]) -> str:
     return f"{key_name} (the {key_name} values there are {listed}{', ...' if len(values) > 10 else ''}"
 
 
+def object_pointers(links: list[dict]) -> list[str]:
+    return [link[side] for link in links for side in ("items", "target")]
+
+
 KEYWORD = Keyword(
     name="x-references",
     summary="a field names an item of another array that does not exist",
     validate=validate,
     argument_merge="concatenate",
+    object_pointers=object_pointers,
 )

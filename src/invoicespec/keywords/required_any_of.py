@@ -17,9 +17,14 @@ def validate(validator, names: list[str], instance: Any, schema: dict) -> Errors
         yield error(f"at least one of {listed} is required", instance=instance)
 
 
+def object_pointers(names: list[str]) -> list[str]:
+    return [f"/{name}" for name in names]
+
+
 KEYWORD = Keyword(
     name="x-required-any-of",
     summary="at least one of several fields must be present",
     validate=validate,
     argument_merge="concatenate",
+    object_pointers=object_pointers,
 )

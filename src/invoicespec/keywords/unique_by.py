@@ -35,9 +35,14 @@ def validate(validator, pointers: list[str], instance: Any, schema: dict) -> Err
         )
 
 
+def item_pointers(pointers: list[str]) -> list[str]:
+    return pointers
+
+
 KEYWORD = Keyword(
     name="x-unique-by",
     summary="two items of an array share a key that must be unique",
     validate=validate,
     argument_merge="concatenate",
+    item_pointers=item_pointers,
 )
