@@ -17,8 +17,15 @@ def validate(validator, enabled: bool, instance: Any, schema: dict) -> Errors:
         yield error(result.message)
 
 
+def normalize(enabled: bool, value: Any) -> Any:
+    """The compact upper-case form."""
+    result = rules.check_iban(value) if enabled is True else None
+    return result.compact if result is not None and result.compact is not None else value
+
+
 KEYWORD = Keyword(
     name="x-iban",
     summary="the IBAN is not valid",
     validate=validate,
+    normalize=normalize,
 )

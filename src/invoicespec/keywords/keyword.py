@@ -40,3 +40,5 @@ class Keyword:
     object_pointers: Callable[[Any], Iterable[str]] | None = None
     #: The argument's pointers relative to each item, whose first field items must declare: ``argument -> pointers``.
     item_pointers: Callable[[Any], Iterable[str]] | None = None
+    #: The normalized form of a valid value: ``(argument, value) -> value`` (the same value when nothing changes).
+    normalize: Callable[[Any, Any], Any] | None = None

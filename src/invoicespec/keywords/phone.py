@@ -26,9 +26,16 @@ def argument_problems(options: dict, schema: dict) -> Iterator[str]:
         yield f"phonenumbers has no region {region!r}"
 
 
+def normalize(options: dict, value: Any) -> Any:
+    """E.164."""
+    result = rules.check_phone(value, options.get("defaultRegion"))
+    return result.e164 if result is not None and result.e164 is not None else value
+
+
 KEYWORD = Keyword(
     name="x-phone",
     summary="the phone number is not valid (GetBill's five messages)",
     validate=validate,
     argument_problems=argument_problems,
+    normalize=normalize,
 )
