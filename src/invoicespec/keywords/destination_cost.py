@@ -1,7 +1,6 @@
-"""``x-destination-cost``: The phone number at `phone` is classified into the first tier whose `regions` hold the
-region phonenumbers assigns it. A tier marked `expensive` is refused unless the value at `acceptedBy` is
-`true`; the error names the tier, its credits per call and its multiplier. Invalid or absent phones are
-skipped (`x-phone` reports them); a phone in no tier is accepted.
+"""``x-destination-cost``: a phone number of an expensive destination must be accepted explicitly.
+
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary's meta-schema is written from.
 """
 
 from __future__ import annotations
@@ -12,7 +11,70 @@ from typing import Any
 from invoicespec import rules
 from invoicespec.rules.pointer import parse_pointer, resolve
 from invoicespec.keywords import phone
-from invoicespec.keywords.keyword import Errors, Keyword, error
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+
+
+ARGUMENT_SCHEMA: dict[str, Any] = {
+    "description": (
+        "The phone number at `phone` is classified into the first tier whose `regions` hold the region phonenumbers "
+        "assigns it. A tier marked `expensive` is refused unless the value at `acceptedBy` is `true`; the error "
+        "names the tier, its credits per call and its multiplier. Invalid or absent phones are skipped "
+        f"(`{phone.KEYWORD.name}` reports them); a phone in no tier is accepted."
+    ),
+    "type": "object",
+    "required": ["phone", "acceptedBy", "tiers"],
+    "additionalProperties": False,
+    "properties": {
+        "phone": relative_pointer("JSON Pointer, relative to the object, to the phone number."),
+        "acceptedBy": relative_pointer(
+            "JSON Pointer, relative to the object, to the boolean that accepts an expensive destination."
+        ),
+        "defaultRegion": {
+            "description": f"Region for national numbers; must match the phone field's own `{phone.KEYWORD.name}`.",
+            "type": "string",
+            "pattern": "^[A-Z]{2}$",
+        },
+        "tiers": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["name", "regions", "creditsPerCall", "multiplier", "expensive"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {
+                        "description": "The destination's name, as the vendor writes it.",
+                        "type": "string",
+                        "minLength": 1,
+                    },
+                    "regions": {
+                        "description": (
+                            "ISO 3166-1 alpha-2 regions (as phonenumbers assigns them) that belong to the tier."
+                        ),
+                        "type": "array",
+                        "minItems": 1,
+                        "uniqueItems": True,
+                        "items": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                    },
+                    "creditsPerCall": {
+                        "description": "Credits one call to the destination costs.",
+                        "type": "integer",
+                        "minimum": 0,
+                    },
+                    "multiplier": {
+                        "description": "Cost relative to the base rate.",
+                        "type": "number",
+                        "exclusiveMinimum": 0,
+                    },
+                    "expensive": {
+                        "description": "Whether the destination must be accepted explicitly.",
+                        "type": "boolean",
+                    },
+                },
+            },
+        },
+    },
+}
 
 
 def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
@@ -21,7 +83,7 @@ def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
     number, number_path = resolve(instance, parse_pointer(options["phone"]))
     result = rules.check_phone(number, options.get("defaultRegion"))
     if result is None or result.problem is not None:
-        return  # no phone, or an invalid one: x-phone reports it
+        return  # no phone, or an invalid one: the phone keyword reports it
     tier = rules.destination_tier(result.region, options["tiers"])
     if tier is None or not tier["expensive"]:
         return
@@ -62,4 +124,5 @@ KEYWORD = Keyword(
     validate=validate,
     argument_problems=argument_problems,
     object_pointers=object_pointers,
+    argument_schema=ARGUMENT_SCHEMA,
 )

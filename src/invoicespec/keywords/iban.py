@@ -1,6 +1,6 @@
-"""``x-iban``: The string is an IBAN (ISO 13616): known country, length and structure for that country, and
-mod-97 check digits, checked with `schwifty`. Spaces and lower case are accepted; normalized to the compact
-upper-case form. Messages never quote more than the first four characters of the input.
+"""``x-iban``: the string is an IBAN (normalized to its compact upper-case form).
+
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary's meta-schema is written from.
 """
 
 from __future__ import annotations
@@ -9,6 +9,16 @@ from typing import Any
 
 from invoicespec import rules
 from invoicespec.keywords.keyword import Errors, Keyword, error
+
+
+ARGUMENT_SCHEMA: dict[str, Any] = {
+    "description": (
+        "The string is an IBAN (ISO 13616): known country, length and structure for that country, and mod-97 check "
+        "digits, checked with `schwifty`. Spaces and lower case are accepted; normalized to the compact upper-case "
+        "form. Messages never quote more than the first four characters of the input."
+    ),
+    "const": True,
+}
 
 
 def validate(validator, enabled: bool, instance: Any, schema: dict) -> Errors:
@@ -28,4 +38,5 @@ KEYWORD = Keyword(
     summary="the IBAN is not valid",
     validate=validate,
     normalize=normalize,
+    argument_schema=ARGUMENT_SCHEMA,
 )

@@ -3,11 +3,11 @@ exports all ask, so that a keyword's whole story lives in its own module (see ``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-__all__ = ["Errors", "Keyword", "KeywordFunction", "error"]
+__all__ = ["SHARED_DEFS", "Errors", "Keyword", "KeywordFunction", "error", "relative_pointer"]
 
 #: What a keyword function yields: ``jsonschema.ValidationError``s (never raised).
 Errors = Iterator[Any]
@@ -20,6 +20,18 @@ def error(message: str, **details: Any) -> Any:
     from jsonschema import ValidationError
 
     return ValidationError(message, **details)
+
+
+#: The definitions the argument schemas share, by name: the vocabulary's meta-schema holds them in ``$defs``.
+SHARED_DEFS: dict[str, Any] = {
+    "relativePointer": {"type": "string", "pattern": "^(/([^~/]|~[01])*)+$"},
+}
+
+
+def relative_pointer(description: str | None = None) -> dict[str, Any]:
+    """The schema of an argument that is a JSON Pointer relative to the object (or item) the keyword checks."""
+    schema = {} if description is None else {"description": description}
+    return {**schema, "$ref": "#/$defs/relativePointer"}
 
 
 @dataclass(frozen=True)
@@ -42,3 +54,5 @@ class Keyword:
     item_pointers: Callable[[Any], Iterable[str]] | None = None
     #: The normalized form of a valid value: ``(argument, value) -> value`` (the same value when nothing changes).
     normalize: Callable[[Any, Any], Any] | None = None
+    #: The meta-schema of the argument; its ``description`` says what the keyword means (the vocabulary's entry).
+    argument_schema: Mapping[str, Any] | None = field(default=None, compare=False)

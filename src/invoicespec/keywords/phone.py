@@ -1,8 +1,6 @@
-"""``x-phone``: The string is a phone number, parsed with `phonenumbers` (national numbers in `defaultRegion`)
-and reported with GetBill's five messages: "phone number too short", "phone number too long", "invalid country
-code", "number format is not valid", "number not registered in carrier database". Only digits, one leading `+`
-and the separators space ( ) . - / are accepted, so invisible and control characters are refused. Normalized
-to E.164.
+"""``x-phone``: the string is a phone number as people type it (normalized to E.164).
+
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary's meta-schema is written from.
 """
 
 from __future__ import annotations
@@ -12,6 +10,26 @@ from typing import Any
 
 from invoicespec import rules
 from invoicespec.keywords.keyword import Errors, Keyword, error
+
+
+ARGUMENT_SCHEMA: dict[str, Any] = {
+    "description": (
+        "The string is a phone number, parsed with `phonenumbers` (national numbers in `defaultRegion`) and reported "
+        "with GetBill's five messages: "
+        '"phone number too short", "phone number too long", "invalid country code", "number format is not valid", '
+        '"number not registered in carrier database". Only digits, one leading `+` and the separators space '
+        "( ) . - / are accepted, so invisible and control characters are refused. Normalized to E.164."
+    ),
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "defaultRegion": {
+            "description": "ISO 3166-1 alpha-2 region used for numbers written without a `+` and country code.",
+            "type": "string",
+            "pattern": "^[A-Z]{2}$",
+        },
+    },
+}
 
 
 def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
@@ -38,4 +56,5 @@ KEYWORD = Keyword(
     validate=validate,
     argument_problems=argument_problems,
     normalize=normalize,
+    argument_schema=ARGUMENT_SCHEMA,
 )

@@ -1,5 +1,6 @@
-"""``x-required-any-of``: At least one of the named fields must be present on the object (each present field is
-still validated by its own schema). The error is reported on the object.
+"""``x-required-any-of``: at least one of the named fields is present on the object.
+
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary's meta-schema is written from.
 """
 
 from __future__ import annotations
@@ -7,6 +8,18 @@ from __future__ import annotations
 from typing import Any
 
 from invoicespec.keywords.keyword import Errors, Keyword, error
+
+
+ARGUMENT_SCHEMA: dict[str, Any] = {
+    "description": (
+        "At least one of the named fields must be present on the object (each present field is still validated by "
+        "its own schema). The error is reported on the object."
+    ),
+    "type": "array",
+    "minItems": 2,
+    "uniqueItems": True,
+    "items": {"type": "string", "minLength": 1},
+}
 
 
 def validate(validator, names: list[str], instance: Any, schema: dict) -> Errors:
@@ -27,4 +40,5 @@ KEYWORD = Keyword(
     validate=validate,
     argument_merge="concatenate",
     object_pointers=object_pointers,
+    argument_schema=ARGUMENT_SCHEMA,
 )
