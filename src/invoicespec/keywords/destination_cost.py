@@ -1,6 +1,6 @@
 """``x-destination-cost``: a phone number of an expensive destination must be accepted explicitly.
 
-Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary's meta-schema is written from.
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary is generated from.
 """
 
 from __future__ import annotations

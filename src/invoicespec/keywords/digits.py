@@ -1,6 +1,6 @@
 """``x-digits``: a number has at most so many integral and fractional digits, counted exactly.
 
-Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary's meta-schema is written from.
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary is generated from.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """``x-iban``: the string is an IBAN (normalized to its compact upper-case form).
 
-Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary's meta-schema is written from.
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary is generated from.
 """
 
 from __future__ import annotations

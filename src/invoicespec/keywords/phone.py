@@ -1,6 +1,6 @@
 """``x-phone``: the string is a phone number as people type it (normalized to E.164).
 
-Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary's meta-schema is written from.
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary is generated from.
 """
 
 from __future__ import annotations
