@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Write src/invoicespec/compiled-catalog.json from schemas/ (after loading and checking it in full).
 
-Run after changing any schema; tests/test_catalog.py fails while the compiled catalog is stale.
+Run after changing any schema or keyword; tests/test_catalog.py fails while the compiled catalog is stale.
+It first writes schemas/_common/meta/vocabulary.yaml from the keywords (tools/gen_vocabulary.py).
 The library uses the file only while its digest matches the schema files, so a stale one is
 never wrong, only slow (the schemas are then loaded and checked from YAML on first use).
 """
@@ -24,6 +25,9 @@ def render() -> str:
 
 
 def main() -> None:
+    import gen_vocabulary  # beside this file: on sys.path when this runs as a script
+
+    gen_vocabulary.main([])  # the vocabulary is a schema file too: write it before compiling
     target = PACKAGE / COMPILED_NAME
     target.write_text(render(), encoding="utf-8")
     print(f"wrote {target.relative_to(ROOT)} ({target.stat().st_size:,} bytes)")

@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from invoicespec.rules.pointer import format_pointer, parse_pointer
+from invoicespec.keywords.registry import REGISTRY
 from invoicespec._errors import SchemaError
 
 if TYPE_CHECKING:
@@ -311,12 +312,9 @@ def _check_semantics(document: dict, relative: str) -> None:
     def fail(where: tuple, message: str) -> None:
         raise SchemaError(f"{relative}: at {format_pointer(where) or '(root)'}: {message}")
 
-    import phonenumbers
-
     from invoicespec.rules.ecma import PatternError
     from invoicespec.keywords.standard import compile_pattern
 
-    regions = phonenumbers.SUPPORTED_REGIONS
     for where, node in subschemas(document):
         patterns = [node["pattern"]] if isinstance(node.get("pattern"), str) else []
         patterns += list(node.get("patternProperties", {}))
@@ -330,32 +328,22 @@ def _check_semantics(document: dict, relative: str) -> None:
                 if isinstance(reason, bytes):
                     reason = reason.decode("utf-8", "replace")
                 fail(where, f"pattern {pattern!r} does not compile with RE2: {reason}")
-        for keyword in ("x-phone", "x-destination-cost"):
-            region = node.get(keyword, {}).get("defaultRegion")
-            if region is not None and region not in regions:
-                fail(where, f"{keyword}: phonenumbers has no region {region!r}")
         declared = node.get("properties")
-        pointers = [pair[side] for pair in node.get("x-date-order", []) for side in ("earlier", "later")]
-        if "x-destination-cost" in node:
-            cost = node["x-destination-cost"]
-            pointers += [cost["phone"], cost["acceptedBy"]]
-            phone = declared.get(parse_pointer(cost["phone"])[0]) if isinstance(declared, dict) else None
-            own = phone.get("x-phone", {}).get("defaultRegion") if isinstance(phone, dict) else None
-            if len(parse_pointer(cost["phone"])) == 1 and own != cost.get("defaultRegion"):
-                fail(where, f"x-destination-cost: defaultRegion {cost.get('defaultRegion')!r} differs from the "
-                            f"phone field's x-phone defaultRegion {own!r}")
-            for tier in cost["tiers"]:
-                unknown = [r for r in tier["regions"] if r not in regions]
-                if unknown:
-                    fail(where, f"x-destination-cost: tier {tier['name']!r} names unknown regions {unknown}")
-        pointers += [f"/{name}" for name in node.get("x-required-any-of", [])]
-        pointers += [link[side] for link in node.get("x-references", []) for side in ("items", "target")]
-        _check_declared(where, pointers, declared, fail)
         items = node.get("items")
         item_fields = items.get("properties") if isinstance(items, dict) else None
-        item_pointers = [*node.get("x-unique-by", []), *node.get("x-equal-across", [])]
-        if "x-contiguous" in node:
-            item_pointers.append(node["x-contiguous"]["field"])
+        pointers: list[str] = []
+        item_pointers: list[str] = []
+        for keyword in REGISTRY.values():
+            if keyword.name not in node:
+                continue
+            argument = node[keyword.name]
+            for problem in keyword.argument_problems(argument, node) if keyword.argument_problems else ():
+                fail(where, f"{keyword.name}: {problem}")
+            if keyword.object_pointers:
+                pointers += keyword.object_pointers(argument)
+            if keyword.item_pointers:
+                item_pointers += keyword.item_pointers(argument)
+        _check_declared(where, pointers, declared, fail)
         _check_declared(where, item_pointers, item_fields, fail)
 
 

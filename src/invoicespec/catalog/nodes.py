@@ -14,13 +14,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from invoicespec.keywords.registry import REGISTRY
+
 __all__ = ["Choice", "Node", "Sub", "applied", "choose", "flatten"]
 
 #: A schema and the resolver in force where it sits (for its relative ``$ref``s).
 Sub = tuple[Any, Any]
 
-_LIST_KEYWORDS = ("x-date-order", "x-references", "x-required-any-of", "x-unique-by", "x-equal-across")
-_VALUE_KEYWORDS = ("x-phone", "x-iban", "x-digits", "x-destination-cost", "x-contiguous", "format")
+# Where merged subschemas each give an argument: list arguments add up, a value argument is the last one given.
+_LIST_KEYWORDS = tuple(name for name, keyword in REGISTRY.items() if keyword.argument_merge == "concatenate")
+_VALUE_KEYWORDS = (*(name for name, keyword in REGISTRY.items() if keyword.argument_merge == "last"), "format")
 
 
 @dataclass

@@ -1,7 +1,6 @@
-"""``x-contiguous``: On an array: the integers at `field` (relative to each item) must be `start`, `start + 1`,
-... with no repeat and no gap, in any order. A repeated value is reported at the item that repeats it; a gap
-is reported on the array, naming the missing values. Absent and non-integer values are skipped (`required` and
-`type` report them).
+"""``x-contiguous``: the numbers of an array's items run on with no repeat and no gap.
+
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary is generated from.
 """
 
 from __future__ import annotations
@@ -9,7 +8,24 @@ from __future__ import annotations
 from typing import Any
 
 from invoicespec.rules.pointer import parse_pointer, resolve
-from invoicespec.keywords.keyword import Errors, Keyword, error
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+
+
+ARGUMENT_SCHEMA: dict[str, Any] = {
+    "description": (
+        "On an array: the integers at `field` (relative to each item) must be `start`, `start + 1`, ... with no "
+        "repeat and no gap, in any order. A repeated value is reported at the item that repeats it; a gap is "
+        "reported on the array, naming the missing values. Absent and non-integer values are skipped (`required` and "
+        "`type` report them)."
+    ),
+    "type": "object",
+    "required": ["field"],
+    "additionalProperties": False,
+    "properties": {
+        "field": relative_pointer("JSON Pointer, relative to each item, to the integer."),
+        "start": {"description": "The first value of the run.", "type": "integer", "default": 1},
+    },
+}
 
 
 def validate(validator: Any, options: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Errors:
@@ -44,8 +60,14 @@ def validate(validator: Any, options: dict[str, Any], instance: Any, schema: dic
         )
 
 
+def item_pointers(options: dict[str, Any]) -> list[str]:
+    return [options["field"]]
+
+
 KEYWORD = Keyword(
     name="x-contiguous",
     summary="the numbers of an array's items repeat or leave a gap",
     validate=validate,
+    item_pointers=item_pointers,
+    argument_schema=ARGUMENT_SCHEMA,
 )

@@ -1,9 +1,6 @@
-"""``x-date-order``: Pairs of dates or date-times that must be in order: the value at `later` must not be before
-the value at `earlier` (`relation: "<="`, the default) or must be strictly after it (`relation: "<"`). A pair
-is skipped when either side is absent, null or malformed (the `format` check reports malformed values), and
-when the two cannot be ordered: a date and a date-time, or a local date-time and one with an offset. Date-
-times with offsets are compared as instants, whatever their offsets. The error points at `later` and names
-both fields.
+"""``x-date-order``: pairs of dates or date-times are in order.
+
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary is generated from.
 """
 
 from __future__ import annotations
@@ -12,7 +9,35 @@ from typing import Any
 
 from invoicespec import rules
 from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
-from invoicespec.keywords.keyword import Errors, Keyword, error
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+
+
+ARGUMENT_SCHEMA: dict[str, Any] = {
+    "description": (
+        "Pairs of dates or date-times that must be in order: the value at `later` must not be before the value at "
+        '`earlier` (`relation: "<="`, the default) or must be strictly after it (`relation: "<"`). A pair is skipped '
+        "when either side is absent, null or malformed (the `format` check reports malformed values), and when the "
+        "two cannot be ordered: a date and a date-time, or a local date-time and one with an offset. Date-times with "
+        "offsets are compared as instants, whatever their offsets. The error points at `later` and names both "
+        "fields."
+    ),
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "type": "object",
+        "required": ["earlier", "later"],
+        "additionalProperties": False,
+        "properties": {
+            "earlier": relative_pointer("JSON Pointer, relative to the object, to the date that comes first."),
+            "later": relative_pointer("JSON Pointer, relative to the object, to the date that comes second."),
+            "relation": {
+                "description": "`<=` (later may equal earlier) or `<` (later must be strictly after earlier).",
+                "enum": ["<=", "<"],
+                "default": "<=",
+            },
+        },
+    },
+}
 
 
 def validate(validator: Any, pairs: list[dict[str, Any]], instance: Any, schema: dict[str, Any]) -> Errors:
@@ -34,8 +59,15 @@ def validate(validator: Any, pairs: list[dict[str, Any]], instance: Any, schema:
         )
 
 
+def object_pointers(pairs: list[dict[str, str]]) -> list[str]:
+    return [pair[side] for pair in pairs for side in ("earlier", "later")]
+
+
 KEYWORD = Keyword(
     name="x-date-order",
     summary="two dates (or date-times) are in the wrong order",
     validate=validate,
+    argument_merge="concatenate",
+    object_pointers=object_pointers,
+    argument_schema=ARGUMENT_SCHEMA,
 )

@@ -1,16 +1,80 @@
-"""``x-destination-cost``: The phone number at `phone` is classified into the first tier whose `regions` hold the
-region phonenumbers assigns it. A tier marked `expensive` is refused unless the value at `acceptedBy` is
-`true`; the error names the tier, its credits per call and its multiplier. Invalid or absent phones are
-skipped (`x-phone` reports them); a phone in no tier is accepted.
+"""``x-destination-cost``: a phone number of an expensive destination must be accepted explicitly.
+
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary is generated from.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from invoicespec import rules
 from invoicespec.rules.pointer import parse_pointer, resolve
-from invoicespec.keywords.keyword import Errors, Keyword, error
+from invoicespec.keywords import phone
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+
+
+ARGUMENT_SCHEMA: dict[str, Any] = {
+    "description": (
+        "The phone number at `phone` is classified into the first tier whose `regions` hold the region phonenumbers "
+        "assigns it. A tier marked `expensive` is refused unless the value at `acceptedBy` is `true`; the error "
+        "names the tier, its credits per call and its multiplier. Invalid or absent phones are skipped "
+        f"(`{phone.KEYWORD.name}` reports them); a phone in no tier is accepted."
+    ),
+    "type": "object",
+    "required": ["phone", "acceptedBy", "tiers"],
+    "additionalProperties": False,
+    "properties": {
+        "phone": relative_pointer("JSON Pointer, relative to the object, to the phone number."),
+        "acceptedBy": relative_pointer(
+            "JSON Pointer, relative to the object, to the boolean that accepts an expensive destination."
+        ),
+        "defaultRegion": {
+            "description": f"Region for national numbers; must match the phone field's own `{phone.KEYWORD.name}`.",
+            "type": "string",
+            "pattern": "^[A-Z]{2}$",
+        },
+        "tiers": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "required": ["name", "regions", "creditsPerCall", "multiplier", "expensive"],
+                "additionalProperties": False,
+                "properties": {
+                    "name": {
+                        "description": "The destination's name, as the vendor writes it.",
+                        "type": "string",
+                        "minLength": 1,
+                    },
+                    "regions": {
+                        "description": (
+                            "ISO 3166-1 alpha-2 regions (as phonenumbers assigns them) that belong to the tier."
+                        ),
+                        "type": "array",
+                        "minItems": 1,
+                        "uniqueItems": True,
+                        "items": {"type": "string", "pattern": "^[A-Z]{2}$"},
+                    },
+                    "creditsPerCall": {
+                        "description": "Credits one call to the destination costs.",
+                        "type": "integer",
+                        "minimum": 0,
+                    },
+                    "multiplier": {
+                        "description": "Cost relative to the base rate.",
+                        "type": "number",
+                        "exclusiveMinimum": 0,
+                    },
+                    "expensive": {
+                        "description": "Whether the destination must be accepted explicitly.",
+                        "type": "boolean",
+                    },
+                },
+            },
+        },
+    },
+}
 
 
 def validate(validator: Any, options: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Errors:
@@ -19,7 +83,7 @@ def validate(validator: Any, options: dict[str, Any], instance: Any, schema: dic
     number, number_path = resolve(instance, parse_pointer(options["phone"]))
     result = rules.check_phone(number, options.get("defaultRegion"))
     if result is None or result.problem is not None:
-        return  # no phone, or an invalid one: x-phone reports it
+        return  # no phone, or an invalid one: the phone keyword reports it
     tier = rules.destination_tier(result.region, options["tiers"])
     if tier is None or not tier["expensive"]:
         return
@@ -33,8 +97,32 @@ def validate(validator: Any, options: dict[str, Any], instance: Any, schema: dic
     )
 
 
+def argument_problems(options: dict[str, Any], schema: dict[str, Any]) -> Iterator[str]:
+    region = options.get("defaultRegion")
+    if region is not None and not rules.is_region(region):
+        yield f"phonenumbers has no region {region!r}"
+    # The phone field's own keyword reads national numbers in its region: both must read them alike.
+    head = parse_pointer(options["phone"])
+    declared = schema.get("properties")
+    field = declared.get(head[0]) if isinstance(declared, dict) else None
+    own = field.get(phone.KEYWORD.name, {}).get("defaultRegion") if isinstance(field, dict) else None
+    if len(head) == 1 and own != region:
+        yield f"defaultRegion {region!r} differs from the phone field's {phone.KEYWORD.name} defaultRegion {own!r}"
+    for tier in options["tiers"]:
+        unknown = [r for r in tier["regions"] if not rules.is_region(r)]
+        if unknown:
+            yield f"tier {tier['name']!r} names unknown regions {unknown}"
+
+
+def object_pointers(options: dict[str, Any]) -> list[str]:
+    return [options["phone"], options["acceptedBy"]]
+
+
 KEYWORD = Keyword(
     name="x-destination-cost",
     summary="the phone number is an expensive destination that was not accepted",
     validate=validate,
+    argument_problems=argument_problems,
+    object_pointers=object_pointers,
+    argument_schema=ARGUMENT_SCHEMA,
 )

@@ -1,6 +1,6 @@
-"""``x-equal-across``: On an array: the value at each JSON Pointer (relative to each item) must be the same in
-every item that has it (absent and null values are skipped). The error points at the first value that differs
-and names the item it differs from.
+"""``x-equal-across``: a value is the same in every item of an array.
+
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary is generated from.
 """
 
 from __future__ import annotations
@@ -10,7 +10,20 @@ from typing import Any
 from invoicespec import rules
 from invoicespec.rules.canonical import canonical
 from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
-from invoicespec.keywords.keyword import Errors, Keyword, error
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+
+
+ARGUMENT_SCHEMA: dict[str, Any] = {
+    "description": (
+        "On an array: the value at each JSON Pointer (relative to each item) must be the same in every item that has "
+        "it (absent and null values are skipped). The error points at the first value that differs and names the "
+        "item it differs from."
+    ),
+    "type": "array",
+    "minItems": 1,
+    "uniqueItems": True,
+    "items": relative_pointer(),
+}
 
 
 def validate(validator: Any, pointers: list[str], instance: Any, schema: dict[str, Any]) -> Errors:
@@ -33,8 +46,15 @@ def validate(validator: Any, pointers: list[str], instance: Any, schema: dict[st
                 )
 
 
+def item_pointers(pointers: list[str]) -> list[str]:
+    return pointers
+
+
 KEYWORD = Keyword(
     name="x-equal-across",
     summary="a field that must be the same in every item of an array differs",
     validate=validate,
+    argument_merge="concatenate",
+    item_pointers=item_pointers,
+    argument_schema=ARGUMENT_SCHEMA,
 )

@@ -1,7 +1,6 @@
-"""``x-references``: On an object holding two arrays: every item of the array at `items` whose value at `field`
-is present (and not null) must name an item of the array at `target` by that item's value at `key`. A missing
-target array holds no items. A value of another JSON type than the keys is skipped (`type` reports it). The
-error points at the dangling value and lists the values it may take.
+"""``x-references``: the items of one array name items of another.
+
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary is generated from.
 """
 
 from __future__ import annotations
@@ -11,7 +10,32 @@ from typing import Any
 from invoicespec import rules
 from invoicespec.rules.canonical import canonical
 from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
-from invoicespec.keywords.keyword import Errors, Keyword, error
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+
+
+ARGUMENT_SCHEMA: dict[str, Any] = {
+    "description": (
+        "On an object holding two arrays: every item of the array at `items` whose value at `field` is present (and "
+        "not null) must name an item of the array at `target` by that item's value at `key`. A missing target array "
+        "holds no items. A value of another JSON type than the keys is skipped (`type` reports it). The error points "
+        "at the dangling value and lists the values it may take."
+    ),
+    "type": "array",
+    "minItems": 1,
+    "items": {
+        "type": "object",
+        "required": ["items", "field", "target", "key"],
+        "additionalProperties": False,
+        "properties": {
+            "items": relative_pointer("JSON Pointer, relative to the object, to the array whose items refer."),
+            "field": relative_pointer("JSON Pointer, relative to each referring item, to the referring value."),
+            "target": relative_pointer(
+                "JSON Pointer, relative to the object, to the array whose items are referred to."
+            ),
+            "key": relative_pointer("JSON Pointer, relative to each target item, to the value that identifies it."),
+        },
+    },
+}
 
 
 def validate(validator: Any, links: list[dict[str, Any]], instance: Any, schema: dict[str, Any]) -> Errors:
@@ -50,8 +74,15 @@ def _known(key_name: str, values: list[Any]) -> str:
     return f"{key_name} (the {key_name} values there are {listed}{', ...' if len(values) > 10 else ''}"
 
 
+def object_pointers(links: list[dict[str, str]]) -> list[str]:
+    return [link[side] for link in links for side in ("items", "target")]
+
+
 KEYWORD = Keyword(
     name="x-references",
     summary="a field names an item of another array that does not exist",
     validate=validate,
+    argument_merge="concatenate",
+    object_pointers=object_pointers,
+    argument_schema=ARGUMENT_SCHEMA,
 )

@@ -1,7 +1,6 @@
-"""``x-unique-by``: On an array of objects: the values at these JSON Pointers (relative to each item; several
-pointers make one composite key) must differ from item to item. Items where a key is absent or null are
-skipped (`required` reports absent fields). The error points at the repeated value and names the item that has
-it first.
+"""``x-unique-by``: the items of an array have a unique (possibly composite) key.
+
+Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vocabulary is generated from.
 """
 
 from __future__ import annotations
@@ -11,7 +10,20 @@ from typing import Any
 from invoicespec import rules
 from invoicespec.rules.canonical import canonical
 from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
-from invoicespec.keywords.keyword import Errors, Keyword, error
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+
+
+ARGUMENT_SCHEMA: dict[str, Any] = {
+    "description": (
+        "On an array of objects: the values at these JSON Pointers (relative to each item; several pointers make one "
+        "composite key) must differ from item to item. Items where a key is absent or null are skipped (`required` "
+        "reports absent fields). The error points at the repeated value and names the item that has it first."
+    ),
+    "type": "array",
+    "minItems": 1,
+    "uniqueItems": True,
+    "items": relative_pointer(),
+}
 
 
 def validate(validator: Any, pointers: list[str], instance: Any, schema: dict[str, Any]) -> Errors:
@@ -35,8 +47,15 @@ def validate(validator: Any, pointers: list[str], instance: Any, schema: dict[st
         )
 
 
+def item_pointers(pointers: list[str]) -> list[str]:
+    return pointers
+
+
 KEYWORD = Keyword(
     name="x-unique-by",
     summary="two items of an array share a key that must be unique",
     validate=validate,
+    argument_merge="concatenate",
+    item_pointers=item_pointers,
+    argument_schema=ARGUMENT_SCHEMA,
 )

@@ -22,6 +22,7 @@ from invoicespec.rules.json_data import json_type
 from invoicespec.rules.pointer import format_pointer
 from invoicespec.rules import short
 from invoicespec.report.variants import Declared
+from invoicespec.keywords.registry import REGISTRY
 from invoicespec._errors import Error
 
 __all__ = ["report"]
@@ -35,11 +36,11 @@ _TYPE_NAMES = {
     "boolean": "a boolean (true or false)",
     "null": "null",
 }
-# Keywords whose functions (ours) already write a message for people.
+# Keywords whose functions (ours) already write a message for people: the standard keywords the library
+# reimplements, and every registered keyword (each writes its own messages).
 _OWN_MESSAGES = frozenset({
     "pattern", "required", "dependentRequired", "additionalProperties", "uniqueItems", "readOnly",
-    "x-required-any-of", "x-date-order", "x-phone", "x-destination-cost", "x-iban", "x-digits",
-    "x-unique-by", "x-equal-across", "x-references", "x-contiguous",
+    *REGISTRY,
 })
 _ENUM_LISTED = 12
 

@@ -4,21 +4,23 @@ It runs only on valid payloads. It follows ``$ref``, ``properties``,
 ``patternProperties``, ``additionalProperties``, ``items``/``prefixItems``,
 ``allOf``, ``dependentSchemas``, ``if``/``then``/``else`` and the ``anyOf``/
 ``oneOf`` variants the payload matches, and records what each normalizing
-keyword turns its value into: ``x-phone`` -> E.164, ``x-iban`` -> compact upper
-case. The input is never touched: the result is a copy with the values replaced.
+keyword (a registered keyword with a ``normalize``) turns its value into. The
+input is never touched: the result is a copy with the values replaced.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from invoicespec import rules
 from invoicespec.rules.json_data import copy_json
+from invoicespec.keywords.registry import REGISTRY
 from invoicespec.keywords.standard import compile_pattern, pattern_search
 
 __all__ = ["normalize"]
 
 Path = tuple[str | int, ...]
+
+_NORMALIZERS = tuple((name, keyword.normalize) for name, keyword in REGISTRY.items() if keyword.normalize)
 
 
 def normalize(validator: Any, instance: Any) -> Any:
@@ -46,15 +48,11 @@ def _collect(validator, schema: Any, resolver, instance: Any, path: Path, out: l
     def valid(subschema: Any) -> bool:
         return validator.evolve(schema=subschema, _resolver=resolver).is_valid(instance)
 
-    if isinstance(instance, str):
-        if "x-phone" in schema:
-            result = rules.check_phone(instance, schema["x-phone"].get("defaultRegion"))
-            if result is not None and result.e164 is not None and result.e164 != instance:
-                out.append((path, result.e164))
-        if schema.get("x-iban") is True:
-            result = rules.check_iban(instance)
-            if result is not None and result.compact is not None and result.compact != instance:
-                out.append((path, result.compact))
+    for name, normalized in _NORMALIZERS:
+        if name in schema:
+            value = normalized(schema[name], instance)
+            if value is not instance and value != instance:
+                out.append((path, value))
 
     if isinstance(instance, dict):
         declared = schema.get("properties", {})

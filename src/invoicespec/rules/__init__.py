@@ -15,7 +15,9 @@ from invoicespec.rules.dates import (
 from invoicespec.rules.digits import DigitCount, count_digits
 from invoicespec.rules.display import short
 from invoicespec.rules.ibans import IbanProblem, IbanResult, check_iban
-from invoicespec.rules.phones import PHONE_MESSAGES, PhoneProblem, PhoneResult, check_phone, destination_tier
+from invoicespec.rules.phones import (
+    PHONE_MESSAGES, PhoneProblem, PhoneResult, check_phone, destination_tier, is_region,
+)
 from invoicespec.rules.text import is_email, is_uri, is_uuid
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "is_date_time",
     "is_email",
     "is_local_date_time",
+    "is_region",
     "is_uri",
     "is_uuid",
     "parse_temporal",

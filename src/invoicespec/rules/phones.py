@@ -101,6 +101,13 @@ def _fits_numbering_plan(number: Any) -> bool:
     return False
 
 
+def is_region(region: Any) -> bool:
+    """Whether phonenumbers knows ``region`` (an ISO 3166-1 alpha-2 code it has numbering plans for)."""
+    import phonenumbers
+
+    return region in phonenumbers.SUPPORTED_REGIONS
+
+
 def destination_tier(region: str | None, tiers: list[dict[str, Any]]) -> dict[str, Any] | None:
     """The first tier whose ``regions`` list holds ``region``, or None."""
     if region is None:
