@@ -44,8 +44,25 @@ def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
         )
 
 
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict) -> dict:
+    """A description (JSON Schema cannot say that numbers leave no gap)."""
+    from invoicespec.outputs.openapi import shown_field, with_note  # only the export needs them
+
+    rule = schema["x-contiguous"]
+    start = rule.get("start", 1)
+    return with_note(schema, (
+        f"Contiguous numbering (`x-contiguous`, checked by invoicespec only): the {shown_field(rule['field'])} "
+        f"values of the items must be {start}, {start + 1}, {start + 2}, ... with no repeat and no gap, in any "
+        "order."
+    ))
+
+
 KEYWORD = Keyword(
     name="x-contiguous",
     summary="the numbers of an array's items repeat or leave a gap",
     validate=validate,
+    openapi_lower=lower,
 )

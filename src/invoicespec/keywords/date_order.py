@@ -34,8 +34,28 @@ def validate(validator, pairs: list[dict], instance: Any, schema: dict) -> Error
         )
 
 
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict) -> dict:
+    """A description (JSON Schema cannot compare two values)."""
+    from invoicespec.outputs.openapi import shown_field, with_note  # only the export needs them
+
+    said = []
+    for pair in schema["x-date-order"]:
+        strict = pair.get("relation", "<=") == "<"
+        verb = "must be after" if strict else "must not be before"
+        said.append(f"{shown_field(pair['later'])} {verb} {shown_field(pair['earlier'])}")
+    return with_note(schema, (
+        f"Date order (`x-date-order`, checked by invoicespec only): {'; '.join(said)}. A pair is skipped when "
+        "either side is absent, null or malformed, or when they cannot be ordered (a date and a date-time, or a "
+        "local date-time and one with an offset); date-times with offsets compare as instants."
+    ))
+
+
 KEYWORD = Keyword(
     name="x-date-order",
     summary="two dates (or date-times) are in the wrong order",
     validate=validate,
+    openapi_lower=lower,
 )

@@ -33,8 +33,30 @@ def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
     )
 
 
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict) -> dict:
+    """A description listing the tiers (JSON Schema knows no phone regions)."""
+    from invoicespec.outputs.openapi import shown_field, with_note  # only the export needs them
+
+    cost = schema["x-destination-cost"]
+    tiers = "; ".join(
+        f"{tier['name']} ({', '.join(tier['regions'])}): {tier['creditsPerCall']} credits per call, "
+        f"x{tier['multiplier']}{', expensive' if tier['expensive'] else ''}"
+        for tier in cost["tiers"]
+    )
+    return with_note(schema, (
+        f"Destination cost (`x-destination-cost`, checked by invoicespec only): the region of the phone number "
+        f"{shown_field(cost['phone'])} picks the first tier that lists it. A phone number in an expensive tier is "
+        f"refused unless {shown_field(cost['acceptedBy'])} is true; a phone number in no tier is accepted. Tiers: "
+        f"{tiers}."
+    ))
+
+
 KEYWORD = Keyword(
     name="x-destination-cost",
     summary="the phone number is an expensive destination that was not accepted",
     validate=validate,
+    openapi_lower=lower,
 )

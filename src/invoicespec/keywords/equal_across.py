@@ -33,8 +33,23 @@ def validate(validator, pointers: list[str], instance: Any, schema: dict) -> Err
                 )
 
 
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict) -> dict:
+    """A description (JSON Schema cannot compare the items of an array)."""
+    from invoicespec.outputs.openapi import shown_fields, with_note  # only the export needs them
+
+    pointers = schema["x-equal-across"]
+    return with_note(schema, (
+        f"Equal across items (`x-equal-across`, checked by invoicespec only): {shown_fields(pointers)} must each be "
+        "the same in every item that has it (absent and null values are skipped)."
+    ))
+
+
 KEYWORD = Keyword(
     name="x-equal-across",
     summary="a field that must be the same in every item of an array differs",
     validate=validate,
+    openapi_lower=lower,
 )

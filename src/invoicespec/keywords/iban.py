@@ -17,8 +17,32 @@ def validate(validator, enabled: bool, instance: Any, schema: dict) -> Errors:
         yield error(result.message)
 
 
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+#: The shape of an IBAN as the rule accepts it: two letters, two check digits, 11 to 30 more letters or
+#: digits (15 to 34 in all, ISO 13616's bounds), spaces anywhere, either case.
+IBAN_PATTERN = r"^ *[A-Za-z] *[A-Za-z] *[0-9] *[0-9]( *[A-Za-z0-9]){11,30} *$"
+IBAN_MAX_LENGTH = 64
+
+
+def lower(schema: dict) -> dict:
+    """A ``pattern`` of the IBAN's shape, plus a description of what only a program checks."""
+    from invoicespec.outputs.openapi import with_constraint, with_note  # only the export needs them
+
+    result = with_constraint(dict(schema), "pattern", IBAN_PATTERN)
+    result = with_constraint(result, "maxLength", IBAN_MAX_LENGTH)
+    return with_note(result, (
+        "IBAN (`x-iban`): the `pattern` checks the shape (country letters, two check digits, 11 to 30 letters or "
+        "digits; spaces and lower case accepted). invoicespec also checks, with schwifty, that the country is "
+        "known, the length and account structure are that country's, and the mod-97 check digits are right; "
+        "the value is normalized to compact upper case."
+    ))
+
+
 KEYWORD = Keyword(
     name="x-iban",
     summary="the IBAN is not valid",
     validate=validate,
+    openapi_lower=lower,
+    openapi_summary=(3, "IBANs (`x-iban`)", "get a `pattern` of the characters they accept"),
 )

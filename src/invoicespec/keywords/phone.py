@@ -19,8 +19,45 @@ def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
         yield error(result.message)
 
 
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+#: The characters the rule accepts (digits, one leading ``+``, separators), with at least one digit.
+PHONE_PATTERN = r"^\+?[0-9 ().\-/]*[0-9][0-9 ().\-/]*$"
+#: The rule reads at most this many characters (longer is "phone number too long").
+PHONE_MAX_LENGTH = 64
+
+
+def lower(schema: dict) -> dict:
+    """A description, and a pattern of the accepted characters when none is given.
+
+    A schema that already has a ``pattern`` (the E.164 form) keeps it. Otherwise no
+    E.164 pattern is added, since national forms are accepted; the added pattern and
+    ``maxLength`` are necessary conditions (only these characters, at least one
+    digit), and validity for the country is described.
+    """
+    from invoicespec.outputs.openapi import with_constraint, with_note  # only the export needs them
+
+    region = schema["x-phone"].get("defaultRegion")
+    result = dict(schema)
+    if "pattern" in schema:
+        how = "It must also be a number that libphonenumber considers valid for its country."
+    else:
+        result = with_constraint(result, "pattern", PHONE_PATTERN)
+        result = with_constraint(result, "maxLength", PHONE_MAX_LENGTH)
+        read = (f"national numbers (without `+`) are read as numbers of region {region}" if region
+                else "numbers need a `+` and a country code")
+        how = ("Any written form is accepted (spaces, `( ) . - /`), not only E.164: the `pattern` checks only "
+               f"the characters; {read}.")
+    messages = ", ".join(f'"{message}"' for message in rules.PHONE_MESSAGES.values())
+    note = (f"Phone number (`x-phone`): validated and normalized to E.164 with libphonenumber"
+            f"{f', default region {region}' if region else ''}. {how} Messages: {messages}.")
+    return with_note(result, note)
+
+
 KEYWORD = Keyword(
     name="x-phone",
     summary="the phone number is not valid (GetBill's five messages)",
     validate=validate,
+    openapi_lower=lower,
+    openapi_summary=(2, "phone numbers (`x-phone`)", "get a `pattern` of the characters they accept"),
 )

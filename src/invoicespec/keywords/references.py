@@ -50,8 +50,26 @@ def _known(key_name: str, values: list[Any]) -> str:
     return f"{key_name} (the {key_name} values there are {listed}{', ...' if len(values) > 10 else ''}"
 
 
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict) -> dict:
+    """A description (JSON Schema cannot compare values across arrays)."""
+    from invoicespec.outputs.openapi import shown_field, with_note  # only the export needs them
+
+    said = [
+        f"every {shown_field(link['field'])} of an item of {shown_field(link['items'])} must be the "
+        f"{shown_field(link['key'])} of an item of {shown_field(link['target'])}"
+        for link in schema["x-references"]
+    ]
+    return with_note(schema, (
+        f"References (`x-references`, checked by invoicespec only): {'; '.join(said)} (when it is set)."
+    ))
+
+
 KEYWORD = Keyword(
     name="x-references",
     summary="a field names an item of another array that does not exist",
     validate=validate,
+    openapi_lower=lower,
 )

@@ -17,8 +17,28 @@ def validate(validator, names: list[str], instance: Any, schema: dict) -> Errors
         yield error(f"at least one of {listed} is required", instance=instance)
 
 
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict) -> dict:
+    """``anyOf`` of one ``required`` per field (exactly the rule)."""
+    from invoicespec.outputs.openapi import with_note  # only the export needs it
+
+    names = schema["x-required-any-of"]
+    alternatives = [{"required": [name]} for name in names]
+    result = dict(schema)
+    if "anyOf" in result:  # the object already has variants: both must hold
+        result["allOf"] = [*result.get("allOf", []), {"anyOf": alternatives}]
+    else:
+        result["anyOf"] = alternatives
+    fields = " or ".join(f"`{name}`" for name in names)
+    return with_note(result, f"At least one of {fields} is required (`x-required-any-of`, written as `anyOf`).")
+
+
 KEYWORD = Keyword(
     name="x-required-any-of",
     summary="at least one of several fields must be present",
     validate=validate,
+    openapi_lower=lower,
+    openapi_summary=(4, "`x-required-any-of`", "becomes `anyOf` of `required`"),
 )

@@ -35,8 +35,24 @@ def validate(validator, pointers: list[str], instance: Any, schema: dict) -> Err
         )
 
 
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict) -> dict:
+    """A description (``uniqueItems`` compares whole items, not keys)."""
+    from invoicespec.outputs.openapi import shown_fields, with_note  # only the export needs them
+
+    pointers = schema["x-unique-by"]
+    key = shown_fields(pointers) if len(pointers) == 1 else f"the combination of {shown_fields(pointers)}"
+    return with_note(schema, (
+        f"Unique key (`x-unique-by`, checked by invoicespec only): no two items may have the same {key}; items "
+        "where the key is absent or null are skipped."
+    ))
+
+
 KEYWORD = Keyword(
     name="x-unique-by",
     summary="two items of an array share a key that must be unique",
     validate=validate,
+    openapi_lower=lower,
 )
