@@ -60,9 +60,23 @@ def lower(schema: dict) -> dict:
     ))
 
 
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(options: dict, path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import code, relative  # only the reference needs them
+
+    start = options.get("start", 1)
+    return [(f"the items' {code(relative(options['field']))} values must run {start}, {start + 1}, "
+             f"{start + 2}, … with no repeat and no gap, in any order", (path + "/*" + options["field"],))]
+
+
 KEYWORD = Keyword(
     name="x-contiguous",
     summary="the numbers of an array's items repeat or leave a gap",
     validate=validate,
     openapi_lower=lower,
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_order=6,
 )

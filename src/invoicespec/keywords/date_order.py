@@ -53,9 +53,41 @@ def lower(schema: dict) -> dict:
     ))
 
 
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(pairs: list[dict], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import code, relative  # only the reference needs them
+
+    found = []
+    for pair in pairs:
+        words = "on or after" if pair.get("relation", "<=") == "<=" else "after"
+        found.append((f"{code(relative(pair['later']))} must be {words} {code(relative(pair['earlier']))}",
+                      (path + pair["earlier"], path + pair["later"])))
+    return found
+
+
+def facts(pairs: list[dict], path: str) -> list[tuple[str, Any, Any]]:
+    """The edges of the reference's date diagrams: (earlier, later, relation), as absolute paths."""
+    edges = [(path + pair["earlier"], path + pair["later"], pair.get("relation", "<=")) for pair in pairs]
+    return [("date_orders", edge, edge) for edge in edges]
+
+
+LEGEND = (
+    "**Dates in order** (`x-date-order`): a pair is skipped when either date is absent, null or malformed "
+    "(`format` reports malformed ones), and when the two cannot be compared (a date and a date-time, or a local "
+    "date-time and one with an offset); date-times with offsets compare as instants."
+)
+
+
 KEYWORD = Keyword(
     name="x-date-order",
     summary="two dates (or date-times) are in the wrong order",
     validate=validate,
     openapi_lower=lower,
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_facts=facts,
+    docs_legend=LEGEND,
+    docs_order=1,
 )

@@ -54,9 +54,33 @@ def lower(schema: dict) -> dict:
     ))
 
 
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(options: dict, path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import code, relative  # only the reference needs them
+
+    return [(f"the phone number at {code(relative(options['phone']))} is classified by its region into the first "
+             "tier that lists it (table below); a number in an expensive tier is refused unless "
+             f"{code(relative(options['acceptedBy']))} is `true`, and the error names the destination, its "
+             "credits per call and its multiplier; a number in no tier is accepted",
+             (path + options["phone"], path + options["acceptedBy"]))]
+
+
+def facts(options: dict, path: str) -> list[tuple[str, Any, Any]]:
+    """The reference's tier table of this location (the fields of ``TierTable``), one per path."""
+    table = {"path": path, "phone": path + options["phone"], "accepted_by": path + options["acceptedBy"],
+             "default_region": options.get("defaultRegion", ""), "tiers": tuple(options["tiers"])}
+    return [("tiers", path, table)]
+
+
 KEYWORD = Keyword(
     name="x-destination-cost",
     summary="the phone number is an expensive destination that was not accepted",
     validate=validate,
     openapi_lower=lower,
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_facts=facts,
+    docs_order=7,
 )

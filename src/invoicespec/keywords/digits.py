@@ -83,10 +83,27 @@ def lower(schema: dict) -> dict:
     return with_note(result, " ".join(words))
 
 
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def constraint(limits: dict) -> str:
+    integer, fraction = limits["integer"], limits["fraction"]
+    fractional = "no fractional digits" if fraction == 0 else f"{fraction} fractional digit" + (
+        "s" if fraction != 1 else "")
+    return f"digits: at most {integer} integral and {fractional}"
+
+
+def describe(limits: dict, path: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [("a number, or a decimal string, with " + constraint(limits).removeprefix("digits: "), ())]
+
+
 KEYWORD = Keyword(
     name="x-digits",
     summary="the number has too many integral or fractional digits, or is not a decimal",
     validate=validate,
     openapi_lower=lower,
     openapi_summary=(1, "digit limits on decimal strings (`x-digits`)", "become a `pattern`"),
+    docs_rules=describe,
+    docs_constraint=constraint,
+    docs_order=8,
 )

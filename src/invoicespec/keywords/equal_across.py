@@ -47,9 +47,22 @@ def lower(schema: dict) -> dict:
     ))
 
 
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(pointers: list[str], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import code, relative  # only the reference needs them
+
+    return [(f"{code(relative(pointer))} must be the same in every item that has it (absent and null values are "
+             "skipped)", (path + "/*" + pointer,)) for pointer in pointers]
+
+
 KEYWORD = Keyword(
     name="x-equal-across",
     summary="a field that must be the same in every item of an array differs",
     validate=validate,
     openapi_lower=lower,
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_order=5,
 )

@@ -39,10 +39,51 @@ def lower(schema: dict) -> dict:
     ))
 
 
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+# Inputs that make the IBAN checker give each of its messages; the reference quotes what it answers, so the
+# documented messages are always the checker's own.
+_SAMPLES = (
+    ("characters other than letters, digits and spaces", "FR14-2004"),
+    ("an unknown country code", "XX82 1234 5678"),
+    ("a length that does not fit the country", "FR14 2004 1010 0505 0001 3M02 60"),
+    ("check digits that do not match", "FR15 2004 1010 0505 0001 3M02 606"),
+    ("an account part that does not fit the country's format", "DE89 3704 0044 0532 0130 0A"),
+)
+
+
+def constraint(enabled: bool) -> str | None:
+    return "IBAN (`x-iban`)" if enabled is True else None
+
+
+def describe(enabled: bool, path: str) -> list[tuple[str, tuple[str, ...]]]:
+    if enabled is not True:
+        return []
+    return [("an IBAN (ISO 13616): known country, the country's length and structure, mod-97 check digits; spaces "
+             "and lower case are accepted, normalized to compact upper case; messages quote at most the first "
+             "four characters", ())]
+
+
+def template_globals() -> dict[str, Any]:
+    """(cause, sample, message) of each message, for the reference's IBAN section."""
+    found = []
+    for cause, sample in _SAMPLES:
+        result = rules.check_iban(sample)
+        if result is not None and result.message:
+            found.append((cause, sample, result.message))
+    return {"IBAN_MESSAGES": tuple(found)}
+
+
 KEYWORD = Keyword(
     name="x-iban",
     summary="the IBAN is not valid",
     validate=validate,
     openapi_lower=lower,
     openapi_summary=(3, "IBANs (`x-iban`)", "get a `pattern` of the characters they accept"),
+    docs_rules=describe,
+    docs_constraint=constraint,
+    docs_section="ibans",
+    docs_globals=template_globals,
+    docs_order=10,
 )

@@ -54,10 +54,40 @@ def lower(schema: dict) -> dict:
     return with_note(result, note)
 
 
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def constraint(options: dict) -> str:
+    from invoicespec.outputs.docs.words import code  # only the reference needs it
+
+    region = options.get("defaultRegion")
+    return "phone number (`x-phone`" + (f", default region {code(region)})" if region else ")")
+
+
+def describe(options: dict, path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import code  # only the reference needs it
+
+    region = options.get("defaultRegion")
+    where = (f"numbers without `+` and a country code are read as {code(region)} numbers" if region
+             else "there is no default region, so numbers must start with `+` and the country code")
+    return [("a phone number as people type it (digits, one leading `+`, spaces and `( ) . - /`); "
+             f"{where}; normalized to E.164; errors use GetBill's five messages", ())]
+
+
+def template_globals() -> dict[str, Any]:
+    """The five messages, in the order GetBill lists them, for the reference's phone section."""
+    return {"PHONE_MESSAGES": tuple(rules.PHONE_MESSAGES.values())}
+
+
 KEYWORD = Keyword(
     name="x-phone",
     summary="the phone number is not valid (GetBill's five messages)",
     validate=validate,
     openapi_lower=lower,
     openapi_summary=(2, "phone numbers (`x-phone`)", "get a `pattern` of the characters they accept"),
+    docs_rules=describe,
+    docs_constraint=constraint,
+    docs_section="phones",
+    docs_globals=template_globals,
+    docs_order=9,
 )

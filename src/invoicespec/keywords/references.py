@@ -67,9 +67,27 @@ def lower(schema: dict) -> dict:
     ))
 
 
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(links: list[dict], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import code, relative  # only the reference needs them
+
+    return [
+        (f"every item of {code(relative(link['items']))} whose {code(relative(link['field']))} "
+         f"is set must name an item of {code(relative(link['target']))} by that item's "
+         f"{code(relative(link['key']))}",
+         (path + link["items"] + "/*" + link["field"], path + link["target"] + "/*" + link["key"]))
+        for link in links
+    ]
+
+
 KEYWORD = Keyword(
     name="x-references",
     summary="a field names an item of another array that does not exist",
     validate=validate,
     openapi_lower=lower,
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_order=3,
 )

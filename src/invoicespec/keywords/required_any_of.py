@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from invoicespec.rules.pointer import format_pointer
 from invoicespec.keywords.keyword import Errors, Keyword, error
 
 
@@ -35,10 +36,28 @@ def lower(schema: dict) -> dict:
     return with_note(result, f"At least one of {fields} is required (`x-required-any-of`, written as `anyOf`).")
 
 
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(names: list[str], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import or_names  # only the reference needs it
+
+    return [(f"at least one of {or_names(names)} must be present",
+             tuple(path + format_pointer([name]) for name in names))]
+
+
+def one_of(names: list[str]) -> list[str]:
+    return list(names)
+
+
 KEYWORD = Keyword(
     name="x-required-any-of",
     summary="at least one of several fields must be present",
     validate=validate,
     openapi_lower=lower,
     openapi_summary=(4, "`x-required-any-of`", "becomes `anyOf` of `required`"),
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_one_of=one_of,
+    docs_order=2,
 )

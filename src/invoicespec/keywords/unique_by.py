@@ -50,9 +50,24 @@ def lower(schema: dict) -> dict:
     ))
 
 
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(pointers: list[str], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import and_names, code, relative  # only the reference needs them
+
+    shown = [relative(p) for p in pointers]
+    what = f"{code(shown[0])}" if len(shown) == 1 else f"combination of {and_names(shown)}"
+    return [(f"each item's {what} must differ from every other item's (items where it is absent or null are "
+             "skipped)", tuple(path + "/*" + pointer for pointer in pointers))]
+
+
 KEYWORD = Keyword(
     name="x-unique-by",
     summary="two items of an array share a key that must be unique",
     validate=validate,
     openapi_lower=lower,
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_order=4,
 )

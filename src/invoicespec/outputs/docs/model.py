@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from invoicespec.keywords.registry import REGISTRY
+
 __all__ = [
     "CROSS_FIELD", "Diagram", "Field", "Inference", "LONG_ENUM", "OperationDoc", "PartDoc", "Rule", "TierTable",
     "Variant", "field_anchor",
@@ -21,9 +23,9 @@ __all__ = [
 
 _ID_SAFE = re.compile(r"[A-Za-z0-9._~*/-]")
 LONG_ENUM = 12  # enums longer than this are folded away (HTML <details>, Markdown list below the table)
+#: The keywords whose rules tie fields together: each named field's row lists them again.
 CROSS_FIELD = frozenset({
-    "x-date-order", "x-required-any-of", "x-references", "x-unique-by", "x-equal-across", "x-contiguous",
-    "x-destination-cost", "dependentRequired",
+    *(keyword.name for keyword in REGISTRY.values() if keyword.docs_cross_field), "dependentRequired",
 })
 
 
@@ -73,7 +75,7 @@ class Rule:
 
 @dataclass(frozen=True)
 class TierTable:
-    """The destination tiers of one ``x-destination-cost``."""
+    """The destination tiers of one phone-cost rule (a keyword's ``docs_facts`` section ``tiers``)."""
 
     path: str
     phone: str

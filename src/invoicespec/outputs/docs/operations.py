@@ -8,8 +8,8 @@ from typing import Any
 
 from invoicespec.outputs.docs.diagrams import date_diagrams
 from invoicespec.outputs.docs.grouping import field_rows, rule_list
-from invoicespec.outputs.docs.model import Inference, OperationDoc, PartDoc, field_anchor
-from invoicespec.outputs.docs.walk import INFERENCE, PartWalk
+from invoicespec.outputs.docs.model import Inference, OperationDoc, PartDoc, Rule, TierTable, field_anchor
+from invoicespec.outputs.docs.walk import DOCUMENTED, INFERENCE, PartWalk
 from invoicespec.outputs.docs.words import code
 
 __all__ = ["LEGEND", "describe_part", "reference"]
@@ -20,17 +20,16 @@ LEGEND = (
     "stands for every item of an array), and `(root)` is the whole part (the body, the headers or the path "
     "parameters).",
     "**Required** is `yes` when the field must be present whenever the object that holds it is present, "
-    "`one of …` when at least one of the named fields must be present (`x-required-any-of`), and `(item)` for the "
-    "items of an array.",
+    "`one of …` when at least one of the named fields must be present ("
+    + ", ".join(f"`{keyword.name}`" for keyword in DOCUMENTED if keyword.docs_one_of)
+    + "), and `(item)` for the items of an array.",
     "**Nullable** is `yes` when `null` is an allowed value.",
     "**Constraints** lists the allowed values, patterns, lengths, ranges, digit limits, formats, item counts, "
     "whether other fields are refused, and every rule that ties the field to other fields, in words.",
     "**Variants**: a field that differs between the variants of a schema (`anyOf`, `oneOf`, `if`/`then`/`else`) "
     "has one row per variant, labelled with the variants it holds in; a field that is the same in every variant "
     "has one row.",
-    "**Dates in order** (`x-date-order`): a pair is skipped when either date is absent, null or malformed "
-    "(`format` reports malformed ones), and when the two cannot be compared (a date and a date-time, or a local "
-    "date-time and one with an offset); date-times with offsets compare as instants.",
+    *(keyword.docs_legend for keyword in DOCUMENTED if keyword.docs_legend),
     "**Inferences**: where a vendor's documentation is silent and a schema adopts an inference, its description "
     "says so; each operation lists them all under \"Inferences\".",
     "**Anchors** (in `index.html`): every field row has the id `<operation>--<part>--<path>`, such as "
@@ -39,6 +38,9 @@ LEGEND = (
     "(another variant) adds `--2`, `--3`. Operations are anchored by their id, parts by `<operation>--<part>`. "
     "`index.html?filter=phone` opens the page with the filter applied.",
 )
+
+#: Keyword name -> the part section that lists its rules apart from the part's Rules.
+_SECTIONS = {keyword.name: keyword.docs_section for keyword in DOCUMENTED if keyword.docs_section}
 
 _PART_NOTES = {
     "headers": "Header names match case-insensitively (errors keep the names as sent); values are strings.",
@@ -62,18 +64,23 @@ def describe_part(schema: dict, resolver: Any, *, operation: str, part: str, des
     return PartDoc(
         operation=operation, name=part, title=walk.title, description=description, media_type=media_type,
         kind=kind, schema_file=schema_file, notes=tuple(notes), fields=field_rows(walk, operation, part, naming),
-        rules=tuple(r for r in rules if r.keyword not in ("x-phone", "x-iban")),
-        phones=tuple(r for r in rules if r.keyword == "x-phone"),
-        ibans=tuple(r for r in rules if r.keyword == "x-iban"),
-        tiers=tuple(walk.tiers.values()),
+        rules=tuple(rule for rule in rules if rule.keyword not in _SECTIONS),
+        phones=_apart(rules, "phones"),
+        ibans=_apart(rules, "ibans"),
+        tiers=tuple(TierTable(**table) for table in walk.facts.get("tiers", {}).values()),
         variants=tuple(walk.variants.values()),
-        date_orders=tuple(walk.dates),
+        date_orders=tuple(walk.facts.get("date_orders", {}).values()),
         inferences=tuple(walk.inferences),
         examples=tuple(example if text else json.dumps(example, indent=2, ensure_ascii=False)
                        for example in examples),
         example_language="text" if text else "json",
         anchor=f"{operation}--{part}",
     )
+
+
+def _apart(rules: tuple[Rule, ...], section: str) -> tuple[Rule, ...]:
+    """The rules of the keywords whose ``docs_section`` is ``section``."""
+    return tuple(rule for rule in rules if _SECTIONS.get(rule.keyword) == section)
 
 
 def _describe_operation(operation_id: str) -> OperationDoc:

@@ -11,22 +11,9 @@ from invoicespec._errors import InvoicespecError
 from invoicespec.outputs.docs.model import LONG_ENUM, PartDoc
 from invoicespec.outputs.docs.operations import LEGEND, reference
 from invoicespec.outputs.docs.words import code
-from invoicespec.rules import PHONE_MESSAGES, check_iban
+from invoicespec.outputs.docs.walk import DOCUMENTED
 
 __all__ = ["build_docs", "jinja_environment", "render_part"]
-
-#: The five messages of ``x-phone``, in the order GetBill lists them.
-PHONE_MESSAGE_LIST = tuple(PHONE_MESSAGES.values())
-
-# Inputs that make the IBAN checker give each of its messages; the page quotes what it answers, so the
-# documented messages are always the checker's own.
-_IBAN_SAMPLES = (
-    ("characters other than letters, digits and spaces", "FR14-2004"),
-    ("an unknown country code", "XX82 1234 5678"),
-    ("a length that does not fit the country", "FR14 2004 1010 0505 0001 3M02 60"),
-    ("check digits that do not match", "FR15 2004 1010 0505 0001 3M02 606"),
-    ("an account part that does not fit the country's format", "DE89 3704 0044 0532 0130 0A"),
-)
 
 
 def jinja_environment() -> Any:
@@ -55,8 +42,12 @@ def jinja_environment() -> Any:
     environment.filters["cell"] = _markdown_cell
     environment.filters["code"] = code
     environment.filters["slug"] = _github_slug
-    environment.globals["PHONE_MESSAGES"] = PHONE_MESSAGE_LIST
-    environment.globals["IBAN_MESSAGES"] = _iban_messages()
+    for keyword in DOCUMENTED:
+        if keyword.docs_globals is not None:
+            environment.globals.update(keyword.docs_globals())
+    # Any keyword would do as the filter box's example; the last one the reference states is the one the
+    # page has always shown.
+    environment.globals["FILTER_EXAMPLE"] = DOCUMENTED[-1].name
     environment.globals["LONG_ENUM"] = LONG_ENUM
     environment.globals["LEGEND"] = LEGEND
 
@@ -68,15 +59,6 @@ def jinja_environment() -> Any:
 
     environment.globals["asset"] = asset
     return environment
-
-
-def _iban_messages() -> tuple[tuple[str, str, str], ...]:
-    found = []
-    for cause, sample in _IBAN_SAMPLES:
-        result = check_iban(sample)
-        if result is not None and result.message:
-            found.append((cause, sample, result.message))
-    return tuple(found)
 
 
 def _spans(text: str) -> list[tuple[bool, str]]:

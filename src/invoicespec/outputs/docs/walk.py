@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from invoicespec.catalog.nodes import Choice, Node, Sub, applied, choose, flatten
-from invoicespec.outputs.docs.model import TierTable, Variant
-from invoicespec.outputs.docs.words import and_names, code, json_text, or_names, relative
+from invoicespec.keywords.keyword import Keyword
+from invoicespec.keywords.registry import REGISTRY
+from invoicespec.outputs.docs.model import Variant
+from invoicespec.outputs.docs.words import and_names, code, json_text
 from invoicespec.rules.json_data import json_type
 from invoicespec.rules.pointer import format_pointer
 
-__all__ = ["INFERENCE", "Chain", "PartWalk", "Row"]
+__all__ = ["DOCUMENTED", "INFERENCE", "Chain", "PartWalk", "Row"]
 
 INFERENCE = re.compile(r"inference|inferred", re.IGNORECASE)
 _MAX_DEPTH = 40  # schemas do not recurse today; this keeps a recursive one from looping
@@ -32,10 +34,12 @@ _UNDERSTOOD = frozenset({
     "allOf", "anyOf", "oneOf", "if", "then", "else", "items", "properties", "additionalProperties",
     "type", "enum", "const", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength",
     "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "minProperties", "required", "format",
-    "title", "description", "default", "readOnly", "examples", "dependentRequired",
-    "x-required-any-of", "x-date-order", "x-phone", "x-destination-cost", "x-iban", "x-digits",
-    "x-unique-by", "x-equal-across", "x-references", "x-contiguous",
+    "title", "description", "default", "readOnly", "examples", "dependentRequired", *REGISTRY,
 })
+#: The custom keywords in the order the reference states their rules at one location (the order the
+#: pages have always had); a keyword without a ``docs_order`` comes last.
+DOCUMENTED: tuple[Keyword, ...] = tuple(sorted(
+    REGISTRY.values(), key=lambda keyword: (keyword.docs_order is None, keyword.docs_order or 0)))
 _TYPE_ORDER = ("object", "array", "string", "integer", "number", "boolean", "null")
 
 
@@ -69,9 +73,8 @@ class PartWalk:
     rules: dict[tuple[str, str, str], list[Chain]] = field(default_factory=dict)
     rule_order: list[tuple[str, str, str]] = field(default_factory=list)
     involved: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)  # the fields a rule names
-    tiers: dict[str, TierTable] = field(default_factory=dict)
     variants: dict[tuple, Variant] = field(default_factory=dict)
-    dates: list[tuple[str, str, str]] = field(default_factory=list)
+    facts: dict[str, dict[Any, Any]] = field(default_factory=dict)  # section -> key -> fact (Keyword.docs_facts)
     inferences: list[tuple[str, str]] = field(default_factory=list)
     title: str = ""
 
@@ -125,7 +128,8 @@ class PartWalk:
                 self.inferences.append((path, text))
         if depth >= _MAX_DEPTH:
             return
-        any_of = node.keywords.get("x-required-any-of", [])
+        one_of = [keyword.docs_one_of(node.keywords[keyword.name]) for keyword in DOCUMENTED
+                  if keyword.docs_one_of is not None and keyword.name in node.keywords]
         for index, (name, child) in enumerate(node.properties.items()):
             if node.allowed is not None and name not in node.allowed:
                 continue  # refused by additionalProperties: false in this variant
@@ -133,8 +137,9 @@ class PartWalk:
             self.order.setdefault(child_path, (*self.order.get(path, ()), (index, name)))
             if name in node.required:
                 needed = "yes"
-            elif name in any_of:
-                needed = "one of " + ", ".join(code(n) for n in any_of)
+            elif any(name in group for group in one_of):
+                group = next(group for group in one_of if name in group)
+                needed = "one of " + ", ".join(code(n) for n in group)
             else:
                 needed = "no"
             self.walk(child, frozenset(), child_path, chain, needed, False, depth + 1)
@@ -209,13 +214,11 @@ class PartWalk:
         found = []
         if "format" in node.keywords:
             found.append("format " + code(node.keywords["format"]))
-        if "x-digits" in node.keywords:
-            found.append(_digits_words(node.keywords["x-digits"]))
-        if "x-phone" in node.keywords:
-            region = node.keywords["x-phone"].get("defaultRegion")
-            found.append("phone number (`x-phone`" + (f", default region {code(region)})" if region else ")"))
-        if node.keywords.get("x-iban") is True:
-            found.append("IBAN (`x-iban`)")
+        for keyword in DOCUMENTED:
+            if keyword.docs_constraint is not None and keyword.name in node.keywords:
+                phrase = keyword.docs_constraint(node.keywords[keyword.name])
+                if phrase:
+                    found.append(phrase)
         return found
 
     # -- rules -----------------------------------------------------------------------------------
@@ -231,72 +234,14 @@ class PartWalk:
 
     def collect_rules(self, node: Node, raw: list[dict], path: str, chain: Chain) -> None:
         keywords = node.keywords
-        for pair in keywords.get("x-date-order", []):
-            relation = pair.get("relation", "<=")
-            words = "on or after" if relation == "<=" else "after"
-            self.add_rule(path, "x-date-order",
-                          f"{code(relative(pair['later']))} must be {words} {code(relative(pair['earlier']))}",
-                          chain, (path + pair["earlier"], path + pair["later"]))
-            dated = (path + pair["earlier"], path + pair["later"], relation)
-            if dated not in self.dates:
-                self.dates.append(dated)
-        if "x-required-any-of" in keywords:
-            self.add_rule(path, "x-required-any-of",
-                          f"at least one of {or_names(keywords['x-required-any-of'])} must be present", chain,
-                          [path + format_pointer([name]) for name in keywords["x-required-any-of"]])
-        for link in keywords.get("x-references", []):
-            self.add_rule(path, "x-references",
-                          f"every item of {code(relative(link['items']))} whose {code(relative(link['field']))} "
-                          f"is set must name an item of {code(relative(link['target']))} by that item's "
-                          f"{code(relative(link['key']))}", chain,
-                          (path + link["items"] + "/*" + link["field"], path + link["target"] + "/*" + link["key"]))
-        if "x-unique-by" in keywords:
-            pointers = [relative(p) for p in keywords["x-unique-by"]]
-            what = (f"{code(pointers[0])}" if len(pointers) == 1
-                    else f"combination of {and_names(pointers)}")
-            self.add_rule(path, "x-unique-by",
-                          f"each item's {what} must differ from every other item's (items where it is absent "
-                          "or null are skipped)", chain,
-                          [path + "/*" + pointer for pointer in keywords["x-unique-by"]])
-        for pointer in keywords.get("x-equal-across", []):
-            self.add_rule(path, "x-equal-across",
-                          f"{code(relative(pointer))} must be the same in every item that has it (absent and "
-                          "null values are skipped)", chain, (path + "/*" + pointer,))
-        if "x-contiguous" in keywords:
-            spec = keywords["x-contiguous"]
-            start = spec.get("start", 1)
-            self.add_rule(path, "x-contiguous",
-                          f"the items' {code(relative(spec['field']))} values must run {start}, {start + 1}, "
-                          f"{start + 2}, … with no repeat and no gap, in any order", chain,
-                          (path + "/*" + spec["field"],))
-        if "x-destination-cost" in keywords:
-            cost = keywords["x-destination-cost"]
-            self.add_rule(path, "x-destination-cost",
-                          f"the phone number at {code(relative(cost['phone']))} is classified by its region into "
-                          "the first tier that lists it (table below); a number in an expensive tier is refused "
-                          f"unless {code(relative(cost['acceptedBy']))} is `true`, and the error names the "
-                          "destination, its credits per call and its multiplier; a number in no tier is accepted",
-                          chain, (path + cost["phone"], path + cost["acceptedBy"]))
-            self.tiers.setdefault(path, TierTable(
-                path=path, phone=path + cost["phone"], accepted_by=path + cost["acceptedBy"],
-                default_region=cost.get("defaultRegion", ""), tiers=tuple(cost["tiers"]),
-            ))
-        if "x-digits" in keywords:
-            self.add_rule(path, "x-digits", "a number, or a decimal string, with " + _digits_words(
-                keywords["x-digits"]).removeprefix("digits: "), chain)
-        if "x-phone" in keywords:
-            region = keywords["x-phone"].get("defaultRegion")
-            where = (f"numbers without `+` and a country code are read as {code(region)} numbers"
-                     if region else "there is no default region, so numbers must start with `+` and the "
-                                    "country code")
-            self.add_rule(path, "x-phone",
-                          "a phone number as people type it (digits, one leading `+`, spaces and `( ) . - /`); "
-                          f"{where}; normalized to E.164; errors use GetBill's five messages", chain)
-        if keywords.get("x-iban") is True:
-            self.add_rule(path, "x-iban",
-                          "an IBAN (ISO 13616): known country, the country's length and structure, mod-97 check "
-                          "digits; spaces and lower case are accepted, normalized to compact upper case; "
-                          "messages quote at most the first four characters", chain)
+        for keyword in DOCUMENTED:
+            if keyword.name not in keywords:
+                continue
+            argument = keywords[keyword.name]
+            for text, involves in keyword.docs_rules(argument, path) if keyword.docs_rules else ():
+                self.add_rule(path, keyword.name, text, chain, involves)
+            for section, key, fact in keyword.docs_facts(argument, path) if keyword.docs_facts else ():
+                self.facts.setdefault(section, {}).setdefault(key, fact)
         if node.read_only:
             self.add_rule(path, "readOnly",
                           "read-only: a request that sends it is refused" if self.request
@@ -406,13 +351,6 @@ def _array_constraints(node: Node) -> list[str]:
     if node.unique_items:
         found.append("items unique")
     return found
-
-
-def _digits_words(limits: dict) -> str:
-    integer, fraction = limits["integer"], limits["fraction"]
-    fractional = "no fractional digits" if fraction == 0 else f"{fraction} fractional digit" + (
-        "s" if fraction != 1 else "")
-    return f"digits: at most {integer} integral and {fractional}"
 
 
 def _extra_keywords(raw: list[dict]) -> list[str]:
