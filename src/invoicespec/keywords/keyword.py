@@ -32,8 +32,7 @@ class Keyword:
     summary: str
     #: The full path's keyword function, which writes the messages people read.
     validate: KeywordFunction
-    #: The OpenAPI export's lowering, ``(schema) -> schema``: the standard keywords that state the rule (or a
-    #: necessary condition of it) added, and the rest said in the ``description``.
+    #: The OpenAPI export's lowering, ``(schema) -> schema`` with standard keywords and a description added.
     openapi_lower: Callable[[dict[str, Any]], dict[str, Any]] | None = None
     #: The lowering as the OpenAPI document's description sums it up: ``(position, subject, verb phrase)``.
     openapi_summary: tuple[int, str, str] | None = None
@@ -47,7 +46,7 @@ class Keyword:
     docs_one_of: Callable[[Any], list[str]] | None = None
     #: The part section that lists its rules apart from the part's Rules (a ``PartDoc`` field: ``phones``).
     docs_section: str | None = None
-    #: What the reference's tables and diagrams need, ``(argument, path) -> [(section, key, fact)]``.
+    #: What the reference's tables and diagrams need, ``(argument, path) -> [(PartDoc field, key, fact)]``.
     docs_facts: Callable[[Any, str], list[tuple[str, Any, Any]]] | None = None
     #: ``() -> {name: value}``: what the templates show in its section (its messages, with samples).
     docs_globals: Callable[[], dict[str, Any]] | None = None

@@ -31,11 +31,10 @@ from urllib.parse import urldefrag, urljoin
 
 from invoicespec.catalog.load import META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, Catalog, Operation, shipped
 from invoicespec._errors import SchemaError
-from invoicespec.keywords.registry import REGISTRY
+from invoicespec.keywords import registry
 from invoicespec.rules.pointer import format_pointer, parse_pointer
 
 __all__ = [
-    "LOWERINGS",
     "OPENAPI_VERSION",
     "component_name",
     "lower_format",
@@ -147,17 +146,15 @@ def lower_format(schema: dict) -> dict:
     ))
 
 
-#: Each custom keyword and its lowering, in the order they are applied (and described).
-LOWERINGS: dict[str, Callable[[dict], dict]] = {
-    keyword.name: keyword.openapi_lower for keyword in REGISTRY.values() if keyword.openapi_lower is not None
-}
-
-
 def lower_schema(schema: dict) -> dict:
-    """Apply every lowering that applies to one schema object (not to its subschemas)."""
-    for keyword, lower in LOWERINGS.items():
-        if keyword in schema:
-            schema = lower(schema)
+    """Apply every lowering that applies to one schema object (not to its subschemas).
+
+    Keywords are lowered in the registry's order (their notes join the description in that order), read at
+    each call so that a keyword registered at run time is lowered too.
+    """
+    for keyword in registry.REGISTRY.values():
+        if keyword.openapi_lower is not None and keyword.name in schema:
+            schema = keyword.openapi_lower(schema)
     return lower_format(schema)
 
 
@@ -402,7 +399,7 @@ def openapi_document(catalog: Catalog | None = None) -> dict:
             "title": TITLE,
             "version": version("invoicespec"),
             "summary": "The request and response contracts of five invoicing and debt-collection APIs.",
-            "description": _INFO_DESCRIPTION,
+            "description": _info_description(),
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "jsonSchemaDialect": JSON_SCHEMA_DIALECT,
@@ -418,7 +415,8 @@ def _lowered_keywords() -> str:
     Each keyword sums its lowering up as a subject and a verb phrase; subjects that share
     a verb phrase are joined ("phone numbers and IBANs get a `pattern`").
     """
-    summaries = sorted(keyword.openapi_summary for keyword in REGISTRY.values() if keyword.openapi_summary)
+    summaries = sorted(keyword.openapi_summary for keyword in registry.REGISTRY.values()
+                       if keyword.openapi_summary)
     subjects: dict[str, list[str]] = {}
     for _, subject, verb in summaries:
         subjects.setdefault(verb, []).append(subject)
@@ -429,20 +427,21 @@ def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-_INFO_DESCRIPTION = (
-    "One operation of each of five vendors' APIs (GetBill, Nitrobox, Pennylane, Pigello, Riverty), as the "
-    "invoicespec library validates them. Generated from the library's JSON Schemas (draft 2020-12) by "
-    "`invoicespec openapi`; do not edit by hand.\n\n"
-    "Each operation has its own vendor server (`servers` on its path item). Every schema file is a component "
-    "named after its path (`getbill.create_debt.request`, `_common.currency`).\n\n"
-    "The library's own keywords are kept as `x-` extensions and lowered to standard JSON Schema where an "
-    f"equivalent exists: {_lowered_keywords()}, and the formats `local-date-time` and "
-    "`date-time-optional-offset` get a `pattern`. "
-    "A lowering never refuses what the library accepts. Rules that JSON Schema cannot express (date order, "
-    "unique keys, fields equal across items, references between arrays, contiguous ranks, destination cost, "
-    "IBAN checksums, phone-number validity, fractional digits of numbers) are described in the schema's "
-    "`description`; only the library checks them.\n\n"
-    "Headers: `Authorization: Bearer` is a security scheme and `Content-Type` the request body's media type, "
-    "since OpenAPI ignores header parameters named `Authorization`, `Content-Type` or `Accept`; the other "
-    "headers of each contract are parameters. Header names match case-insensitively."
-)
+def _info_description() -> str:
+    return (
+        "One operation of each of five vendors' APIs (GetBill, Nitrobox, Pennylane, Pigello, Riverty), as the "
+        "invoicespec library validates them. Generated from the library's JSON Schemas (draft 2020-12) by "
+        "`invoicespec openapi`; do not edit by hand.\n\n"
+        "Each operation has its own vendor server (`servers` on its path item). Every schema file is a component "
+        "named after its path (`getbill.create_debt.request`, `_common.currency`).\n\n"
+        "The library's own keywords are kept as `x-` extensions and lowered to standard JSON Schema where an "
+        f"equivalent exists: {_lowered_keywords()}, and the formats `local-date-time` and "
+        "`date-time-optional-offset` get a `pattern`. "
+        "A lowering never refuses what the library accepts. Rules that JSON Schema cannot express (date order, "
+        "unique keys, fields equal across items, references between arrays, contiguous ranks, destination cost, "
+        "IBAN checksums, phone-number validity, fractional digits of numbers) are described in the schema's "
+        "`description`; only the library checks them.\n\n"
+        "Headers: `Authorization: Bearer` is a security scheme and `Content-Type` the request body's media type, "
+        "since OpenAPI ignores header parameters named `Authorization`, `Content-Type` or `Accept`; the other "
+        "headers of each contract are parameters. Header names match case-insensitively."
+    )

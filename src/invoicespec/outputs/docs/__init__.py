@@ -46,10 +46,10 @@ from invoicespec.outputs.docs.model import (
     Variant,
     field_anchor,
 )
-from invoicespec.outputs.docs.operations import LEGEND, describe_part, reference
+from invoicespec.outputs.docs.operations import describe_part, legend, reference
 from invoicespec.outputs.docs.render import build_docs, render_part
 
 __all__ = [
-    "LEGEND", "Diagram", "Field", "Inference", "OperationDoc", "PartDoc", "Rule", "TierTable", "Variant",
-    "build_docs", "describe_part", "field_anchor", "reference", "render_part",
+    "Diagram", "Field", "Inference", "OperationDoc", "PartDoc", "Rule", "TierTable", "Variant",
+    "build_docs", "describe_part", "field_anchor", "legend", "reference", "render_part",
 ]

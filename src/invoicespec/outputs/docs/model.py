@@ -14,19 +14,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from invoicespec.keywords.registry import REGISTRY
+from invoicespec.keywords import registry
 
 __all__ = [
-    "CROSS_FIELD", "Diagram", "Field", "Inference", "LONG_ENUM", "OperationDoc", "PartDoc", "Rule", "TierTable",
-    "Variant", "field_anchor",
+    "Diagram", "Field", "Inference", "LONG_ENUM", "OperationDoc", "PartDoc", "Rule", "TierTable",
+    "Variant", "cross_field", "field_anchor",
 ]
 
 _ID_SAFE = re.compile(r"[A-Za-z0-9._~*/-]")
 LONG_ENUM = 12  # enums longer than this are folded away (HTML <details>, Markdown list below the table)
-#: The keywords whose rules tie fields together: each named field's row lists them again.
-CROSS_FIELD = frozenset({
-    *(keyword.name for keyword in REGISTRY.values() if keyword.docs_cross_field), "dependentRequired",
-})
+
+
+def cross_field() -> frozenset[str]:
+    """The keywords whose rules tie fields together: each named field's row lists them again."""
+    return frozenset({
+        *(keyword.name for keyword in registry.REGISTRY.values() if keyword.docs_cross_field), "dependentRequired",
+    })
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ class Field:
     @property
     def cross_rules(self) -> tuple[Rule, ...]:
         """The rules that tie this field to others (value rules are in ``constraints`` already)."""
-        return tuple(rule for rule in self.rules if rule.keyword in CROSS_FIELD)
+        return tuple(rule for rule in self.rules if rule.keyword in cross_field())
 
 
 @dataclass(frozen=True)

@@ -8,39 +8,40 @@ from typing import Any
 
 from invoicespec.outputs.docs.diagrams import date_diagrams
 from invoicespec.outputs.docs.grouping import field_rows, rule_list
-from invoicespec.outputs.docs.model import Inference, OperationDoc, PartDoc, Rule, TierTable, field_anchor
-from invoicespec.outputs.docs.walk import DOCUMENTED, INFERENCE, PartWalk
+from invoicespec.outputs.docs.model import Inference, OperationDoc, PartDoc, TierTable, field_anchor
+from invoicespec.outputs.docs.walk import INFERENCE, PartWalk, documented
 from invoicespec.outputs.docs.words import code
 
-__all__ = ["LEGEND", "describe_part", "reference"]
+__all__ = ["describe_part", "legend", "reference"]
 
-#: How to read the pages: inline Markdown, one item each, shown by the Markdown index and the HTML page.
-LEGEND = (
-    "**Path** is a JSON Pointer into the part: `/items/*/ident` is the `ident` of every item of `items` (`*` "
-    "stands for every item of an array), and `(root)` is the whole part (the body, the headers or the path "
-    "parameters).",
-    "**Required** is `yes` when the field must be present whenever the object that holds it is present, "
-    "`one of …` when at least one of the named fields must be present ("
-    + ", ".join(f"`{keyword.name}`" for keyword in DOCUMENTED if keyword.docs_one_of)
-    + "), and `(item)` for the items of an array.",
-    "**Nullable** is `yes` when `null` is an allowed value.",
-    "**Constraints** lists the allowed values, patterns, lengths, ranges, digit limits, formats, item counts, "
-    "whether other fields are refused, and every rule that ties the field to other fields, in words.",
-    "**Variants**: a field that differs between the variants of a schema (`anyOf`, `oneOf`, `if`/`then`/`else`) "
-    "has one row per variant, labelled with the variants it holds in; a field that is the same in every variant "
-    "has one row.",
-    *(keyword.docs_legend for keyword in DOCUMENTED if keyword.docs_legend),
-    "**Inferences**: where a vendor's documentation is silent and a schema adopts an inference, its description "
-    "says so; each operation lists them all under \"Inferences\".",
-    "**Anchors** (in `index.html`): every field row has the id `<operation>--<part>--<path>`, such as "
-    "`getbill.create_debt--request--/phone` (the root is `getbill.create_debt--request--`); characters other than "
-    "ASCII letters, digits and `. _ ~ * / -` are written `:<hex code point>:`, and a second row for the same path "
-    "(another variant) adds `--2`, `--3`. Operations are anchored by their id, parts by `<operation>--<part>`. "
-    "`index.html?filter=phone` opens the page with the filter applied.",
-)
 
-#: Keyword name -> the part section that lists its rules apart from the part's Rules.
-_SECTIONS = {keyword.name: keyword.docs_section for keyword in DOCUMENTED if keyword.docs_section}
+def legend() -> tuple[str, ...]:
+    """How to read the pages: inline Markdown, one item each, shown by the Markdown index and the HTML page."""
+    keywords = documented()
+    return (
+        "**Path** is a JSON Pointer into the part: `/items/*/ident` is the `ident` of every item of `items` (`*` "
+        "stands for every item of an array), and `(root)` is the whole part (the body, the headers or the path "
+        "parameters).",
+        "**Required** is `yes` when the field must be present whenever the object that holds it is present, "
+        "`one of …` when at least one of the named fields must be present ("
+        + ", ".join(f"`{keyword.name}`" for keyword in keywords if keyword.docs_one_of)
+        + "), and `(item)` for the items of an array.",
+        "**Nullable** is `yes` when `null` is an allowed value.",
+        "**Constraints** lists the allowed values, patterns, lengths, ranges, digit limits, formats, item counts, "
+        "whether other fields are refused, and every rule that ties the field to other fields, in words.",
+        "**Variants**: a field that differs between the variants of a schema (`anyOf`, `oneOf`, `if`/`then`/`else`) "
+        "has one row per variant, labelled with the variants it holds in; a field that is the same in every variant "
+        "has one row.",
+        *(keyword.docs_legend for keyword in keywords if keyword.docs_legend),
+        "**Inferences**: where a vendor's documentation is silent and a schema adopts an inference, its description "
+        "says so; each operation lists them all under \"Inferences\".",
+        "**Anchors** (in `index.html`): every field row has the id `<operation>--<part>--<path>`, such as "
+        "`getbill.create_debt--request--/phone` (the root is `getbill.create_debt--request--`); characters other than "
+        "ASCII letters, digits and `. _ ~ * / -` are written `:<hex code point>:`, and a second row for the same path "
+        "(another variant) adds `--2`, `--3`. Operations are anchored by their id, parts by `<operation>--<part>`. "
+        "`index.html?filter=phone` opens the page with the filter applied.",
+    )
+
 
 _PART_NOTES = {
     "headers": "Header names match case-insensitively (errors keep the names as sent); values are strings.",
@@ -61,12 +62,14 @@ def describe_part(schema: dict, resolver: Any, *, operation: str, part: str, des
     if media_type == "text/plain":
         notes.append("The body is plain text: the whole text is the value at `(root)`.")
     text = media_type == "text/plain" and all(isinstance(example, str) for example in examples)
+    # Keyword name -> the part section that lists its rules apart from the part's Rules.
+    sections = {keyword.name: keyword.docs_section for keyword in walk.keywords if keyword.docs_section}
     return PartDoc(
         operation=operation, name=part, title=walk.title, description=description, media_type=media_type,
         kind=kind, schema_file=schema_file, notes=tuple(notes), fields=field_rows(walk, operation, part, naming),
-        rules=tuple(rule for rule in rules if rule.keyword not in _SECTIONS),
-        phones=_apart(rules, "phones"),
-        ibans=_apart(rules, "ibans"),
+        rules=tuple(rule for rule in rules if rule.keyword not in sections),
+        phones=tuple(rule for rule in rules if sections.get(rule.keyword) == "phones"),
+        ibans=tuple(rule for rule in rules if sections.get(rule.keyword) == "ibans"),
         tiers=tuple(TierTable(**table) for table in walk.facts.get("tiers", {}).values()),
         variants=tuple(walk.variants.values()),
         date_orders=tuple(walk.facts.get("date_orders", {}).values()),
@@ -76,11 +79,6 @@ def describe_part(schema: dict, resolver: Any, *, operation: str, part: str, des
         example_language="text" if text else "json",
         anchor=f"{operation}--{part}",
     )
-
-
-def _apart(rules: tuple[Rule, ...], section: str) -> tuple[Rule, ...]:
-    """The rules of the keywords whose ``docs_section`` is ``section``."""
-    return tuple(rule for rule in rules if _SECTIONS.get(rule.keyword) == section)
 
 
 def _describe_operation(operation_id: str) -> OperationDoc:

@@ -9,9 +9,9 @@ from typing import Any
 
 from invoicespec._errors import InvoicespecError
 from invoicespec.outputs.docs.model import LONG_ENUM, PartDoc
-from invoicespec.outputs.docs.operations import LEGEND, reference
+from invoicespec.outputs.docs.operations import legend, reference
 from invoicespec.outputs.docs.words import code
-from invoicespec.outputs.docs.walk import DOCUMENTED
+from invoicespec.outputs.docs.walk import documented
 
 __all__ = ["build_docs", "jinja_environment", "render_part"]
 
@@ -42,14 +42,15 @@ def jinja_environment() -> Any:
     environment.filters["cell"] = _markdown_cell
     environment.filters["code"] = code
     environment.filters["slug"] = _github_slug
-    for keyword in DOCUMENTED:
+    keywords = documented()
+    for keyword in keywords:
         if keyword.docs_globals is not None:
             environment.globals.update(keyword.docs_globals())
     # Any keyword would do as the filter box's example; the last one the reference states is the one the
     # page has always shown.
-    environment.globals["FILTER_EXAMPLE"] = DOCUMENTED[-1].name
+    environment.globals["FILTER_EXAMPLE"] = keywords[-1].name
     environment.globals["LONG_ENUM"] = LONG_ENUM
-    environment.globals["LEGEND"] = LEGEND
+    environment.globals["LEGEND"] = legend()
 
     def asset(name: str) -> Any:
         # CSS and JavaScript are inlined as they are: never parsed as templates nor escaped.

@@ -17,30 +17,37 @@ from typing import Any
 
 from invoicespec.catalog.nodes import Choice, Node, Sub, applied, choose, flatten
 from invoicespec.keywords.keyword import Keyword
-from invoicespec.keywords.registry import REGISTRY
+from invoicespec.keywords import registry
 from invoicespec.outputs.docs.model import Variant
 from invoicespec.outputs.docs.words import and_names, code, json_text
 from invoicespec.rules.json_data import json_type
 from invoicespec.rules.pointer import format_pointer
 
-__all__ = ["DOCUMENTED", "INFERENCE", "Chain", "PartWalk", "Row"]
+__all__ = ["INFERENCE", "Chain", "PartWalk", "Row", "documented"]
 
 INFERENCE = re.compile(r"inference|inferred", re.IGNORECASE)
 _MAX_DEPTH = 40  # schemas do not recurse today; this keeps a recursive one from looping
-# Keywords the walk understands (through flatten or as annotations); any other keyword found at a
-# location is shown verbatim, so that no rule is ever dropped silently.
-_UNDERSTOOD = frozenset({
+# Standard keywords the walk understands (through flatten or as annotations); custom keywords that describe
+# themselves join them, and any other keyword found at a location is shown verbatim, so that no rule is ever
+# dropped silently.
+_STANDARD = frozenset({
     "$schema", "$id", "$anchor", "$dynamicAnchor", "$ref", "$defs", "$comment", "$vocabulary",
     "allOf", "anyOf", "oneOf", "if", "then", "else", "items", "properties", "additionalProperties",
     "type", "enum", "const", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength",
     "minLength", "pattern", "maxItems", "minItems", "uniqueItems", "minProperties", "required", "format",
-    "title", "description", "default", "readOnly", "examples", "dependentRequired", *REGISTRY,
+    "title", "description", "default", "readOnly", "examples", "dependentRequired",
 })
-#: The custom keywords in the order the reference states their rules at one location (the order the
-#: pages have always had); a keyword without a ``docs_order`` comes last.
-DOCUMENTED: tuple[Keyword, ...] = tuple(sorted(
-    REGISTRY.values(), key=lambda keyword: (keyword.docs_order is None, keyword.docs_order or 0)))
 _TYPE_ORDER = ("object", "array", "string", "integer", "number", "boolean", "null")
+
+
+def documented() -> tuple[Keyword, ...]:
+    """The custom keywords, in the order the reference states their rules at one location.
+
+    ``docs_order`` keeps the order the pages have always had; a keyword without one comes last. Read from
+    the registry at each call, so that a keyword registered at run time (by a test) is documented too.
+    """
+    return tuple(sorted(registry.REGISTRY.values(),
+                        key=lambda keyword: (keyword.docs_order is None, keyword.docs_order or 0)))
 
 
 Chain = tuple[tuple[int, str], ...]  # the variants taken on the way: (choice key, label)
@@ -75,6 +82,7 @@ class PartWalk:
     involved: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)  # the fields a rule names
     variants: dict[tuple, Variant] = field(default_factory=dict)
     facts: dict[str, dict[Any, Any]] = field(default_factory=dict)  # section -> key -> fact (Keyword.docs_facts)
+    keywords: tuple[Keyword, ...] = field(default_factory=documented)
     inferences: list[tuple[str, str]] = field(default_factory=list)
     title: str = ""
 
@@ -128,7 +136,7 @@ class PartWalk:
                 self.inferences.append((path, text))
         if depth >= _MAX_DEPTH:
             return
-        one_of = [keyword.docs_one_of(node.keywords[keyword.name]) for keyword in DOCUMENTED
+        one_of = [keyword.docs_one_of(node.keywords[keyword.name]) for keyword in self.keywords
                   if keyword.docs_one_of is not None and keyword.name in node.keywords]
         for index, (name, child) in enumerate(node.properties.items()):
             if node.allowed is not None and name not in node.allowed:
@@ -173,7 +181,7 @@ class PartWalk:
         if node.read_only:
             constraints.append("read-only: a request must not send it" if self.request
                                else "read-only: set by the server")
-        constraints += _extra_keywords(raw)
+        constraints += _extra_keywords(raw, self.keywords)
         defaults = list(dict.fromkeys(json_text(d) for d in node.defaults))
         descriptions = list(dict.fromkeys(node.descriptions))
         return Row(
@@ -214,7 +222,7 @@ class PartWalk:
         found = []
         if "format" in node.keywords:
             found.append("format " + code(node.keywords["format"]))
-        for keyword in DOCUMENTED:
+        for keyword in self.keywords:
             if keyword.docs_constraint is not None and keyword.name in node.keywords:
                 phrase = keyword.docs_constraint(node.keywords[keyword.name])
                 if phrase:
@@ -234,7 +242,7 @@ class PartWalk:
 
     def collect_rules(self, node: Node, raw: list[dict], path: str, chain: Chain) -> None:
         keywords = node.keywords
-        for keyword in DOCUMENTED:
+        for keyword in self.keywords:
             if keyword.name not in keywords:
                 continue
             argument = keywords[keyword.name]
@@ -353,12 +361,13 @@ def _array_constraints(node: Node) -> list[str]:
     return found
 
 
-def _extra_keywords(raw: list[dict]) -> list[str]:
+def _extra_keywords(raw: list[dict], keywords: tuple[Keyword, ...]) -> list[str]:
     """Keywords the walk has no words for, shown as they are written."""
+    understood = _STANDARD | {keyword.name for keyword in keywords if keyword.docs_rules or keyword.docs_constraint}
     found = []
     for schema in raw:
         for keyword in sorted(schema):
-            if keyword not in _UNDERSTOOD:
+            if keyword not in understood:
                 text = f"{code(keyword)}: {code(json_text(schema[keyword]))}"
                 if text not in found:
                     found.append(text)
