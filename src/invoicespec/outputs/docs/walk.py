@@ -143,10 +143,10 @@ class PartWalk:
                 continue  # refused by additionalProperties: false in this variant
             child_path = path + format_pointer([name])
             self.order.setdefault(child_path, (*self.order.get(path, ()), (index, name)))
+            group = next((group for group in one_of if name in group), None)
             if name in node.required:
                 needed = "yes"
-            elif any(name in group for group in one_of):
-                group = next(group for group in one_of if name in group)
+            elif group is not None:
                 needed = "one of " + ", ".join(code(n) for n in group)
             else:
                 needed = "no"
