@@ -27,24 +27,21 @@ import invoicespec
 from invoicespec.catalog.load import META_FOLDER, load_catalog, shipped
 from invoicespec._errors import SchemaError
 from invoicespec.io.files import read_payload
+from invoicespec.keywords.contiguous import lower as lower_contiguous
+from invoicespec.keywords.date_order import lower as lower_date_order
+from invoicespec.keywords.destination_cost import lower as lower_destination_cost
+from invoicespec.keywords.digits import digits_pattern, lower as lower_digits
+from invoicespec.keywords.equal_across import lower as lower_equal_across
+from invoicespec.keywords.iban import IBAN_PATTERN, lower as lower_iban
+from invoicespec.keywords.phone import PHONE_PATTERN, lower as lower_phone
+from invoicespec.keywords.references import lower as lower_references
+from invoicespec.keywords.required_any_of import lower as lower_required_any_of
+from invoicespec.keywords.unique_by import lower as lower_unique_by
 from invoicespec.outputs.openapi import (
     FORMAT_PATTERNS,
-    IBAN_PATTERN,
-    PHONE_PATTERN,
     component_name,
-    digits_pattern,
-    lower_contiguous,
-    lower_date_order,
-    lower_destination_cost,
-    lower_digits,
-    lower_equal_across,
     lower_format,
-    lower_iban,
-    lower_phone,
-    lower_references,
-    lower_required_any_of,
     lower_schema,
-    lower_unique_by,
     openapi_document,
 )
 from invoicespec.engine.validator import compile_schema

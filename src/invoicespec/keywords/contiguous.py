@@ -62,6 +62,31 @@ def validate(validator: Any, options: dict[str, Any], instance: Any, schema: dic
 
 def item_pointers(options: dict[str, Any]) -> list[str]:
     return [options["field"]]
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict[str, Any]) -> dict[str, Any]:
+    """A description (JSON Schema cannot say that numbers leave no gap)."""
+    from invoicespec.outputs.openapi import shown_field, with_note  # only the export needs them
+
+    rule = schema["x-contiguous"]
+    start = rule.get("start", 1)
+    return with_note(schema, (
+        f"Contiguous numbering (`x-contiguous`, checked by invoicespec only): the {shown_field(rule['field'])} "
+        f"values of the items must be {start}, {start + 1}, {start + 2}, ... with no repeat and no gap, in any "
+        "order."
+    ))
+
+
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(options: dict[str, Any], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import code, relative  # only the reference needs them
+
+    start = options.get("start", 1)
+    return [(f"the items' {code(relative(options['field']))} values must run {start}, {start + 1}, "
+             f"{start + 2}, … with no repeat and no gap, in any order", (path + "/*" + options["field"],))]
 
 
 KEYWORD = Keyword(
@@ -70,4 +95,8 @@ KEYWORD = Keyword(
     validate=validate,
     item_pointers=item_pointers,
     argument_schema=ARGUMENT_SCHEMA,
+    openapi_lower=lower,
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_order=6,
 )

@@ -61,6 +61,50 @@ def validate(validator: Any, pairs: list[dict[str, Any]], instance: Any, schema:
 
 def object_pointers(pairs: list[dict[str, str]]) -> list[str]:
     return [pair[side] for pair in pairs for side in ("earlier", "later")]
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict[str, Any]) -> dict[str, Any]:
+    """A description (JSON Schema cannot compare two values)."""
+    from invoicespec.outputs.openapi import shown_field, with_note  # only the export needs them
+
+    said = []
+    for pair in schema["x-date-order"]:
+        strict = pair.get("relation", "<=") == "<"
+        verb = "must be after" if strict else "must not be before"
+        said.append(f"{shown_field(pair['later'])} {verb} {shown_field(pair['earlier'])}")
+    return with_note(schema, (
+        f"Date order (`x-date-order`, checked by invoicespec only): {'; '.join(said)}. A pair is skipped when "
+        "either side is absent, null or malformed, or when they cannot be ordered (a date and a date-time, or a "
+        "local date-time and one with an offset); date-times with offsets compare as instants."
+    ))
+
+
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(pairs: list[dict[str, Any]], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import code, relative  # only the reference needs them
+
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for pair in pairs:
+        words = "on or after" if pair.get("relation", "<=") == "<=" else "after"
+        found.append((f"{code(relative(pair['later']))} must be {words} {code(relative(pair['earlier']))}",
+                      (path + pair["earlier"], path + pair["later"])))
+    return found
+
+
+def facts(pairs: list[dict[str, Any]], path: str) -> list[tuple[str, Any, Any]]:
+    """The edges of the reference's date diagrams: (earlier, later, relation), as absolute paths."""
+    edges = [(path + pair["earlier"], path + pair["later"], pair.get("relation", "<=")) for pair in pairs]
+    return [("date_orders", edge, edge) for edge in edges]
+
+
+LEGEND = (
+    "**Dates in order** (`x-date-order`): a pair is skipped when either date is absent, null or malformed "
+    "(`format` reports malformed ones), and when the two cannot be compared (a date and a date-time, or a local "
+    "date-time and one with an offset); date-times with offsets compare as instants."
+)
 
 
 KEYWORD = Keyword(
@@ -70,4 +114,10 @@ KEYWORD = Keyword(
     argument_merge="concatenate",
     object_pointers=object_pointers,
     argument_schema=ARGUMENT_SCHEMA,
+    openapi_lower=lower,
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_facts=facts,
+    docs_legend=LEGEND,
+    docs_order=1,
 )

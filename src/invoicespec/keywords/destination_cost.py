@@ -116,6 +116,45 @@ def argument_problems(options: dict[str, Any], schema: dict[str, Any]) -> Iterat
 
 def object_pointers(options: dict[str, Any]) -> list[str]:
     return [options["phone"], options["acceptedBy"]]
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict[str, Any]) -> dict[str, Any]:
+    """A description listing the tiers (JSON Schema knows no phone regions)."""
+    from invoicespec.outputs.openapi import shown_field, with_note  # only the export needs them
+
+    cost = schema["x-destination-cost"]
+    tiers = "; ".join(
+        f"{tier['name']} ({', '.join(tier['regions'])}): {tier['creditsPerCall']} credits per call, "
+        f"x{tier['multiplier']}{', expensive' if tier['expensive'] else ''}"
+        for tier in cost["tiers"]
+    )
+    return with_note(schema, (
+        f"Destination cost (`x-destination-cost`, checked by invoicespec only): the region of the phone number "
+        f"{shown_field(cost['phone'])} picks the first tier that lists it. A phone number in an expensive tier is "
+        f"refused unless {shown_field(cost['acceptedBy'])} is true; a phone number in no tier is accepted. Tiers: "
+        f"{tiers}."
+    ))
+
+
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(options: dict[str, Any], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import code, relative  # only the reference needs them
+
+    return [(f"the phone number at {code(relative(options['phone']))} is classified by its region into the first "
+             "tier that lists it (table below); a number in an expensive tier is refused unless "
+             f"{code(relative(options['acceptedBy']))} is `true`, and the error names the destination, its "
+             "credits per call and its multiplier; a number in no tier is accepted",
+             (path + options["phone"], path + options["acceptedBy"]))]
+
+
+def facts(options: dict[str, Any], path: str) -> list[tuple[str, Any, Any]]:
+    """The reference's tier table of this location (the fields of ``TierTable``), one per path."""
+    table = {"path": path, "phone": path + options["phone"], "accepted_by": path + options["acceptedBy"],
+             "default_region": options.get("defaultRegion", ""), "tiers": tuple(options["tiers"])}
+    return [("tiers", path, table)]
 
 
 KEYWORD = Keyword(
@@ -125,4 +164,9 @@ KEYWORD = Keyword(
     argument_problems=argument_problems,
     object_pointers=object_pointers,
     argument_schema=ARGUMENT_SCHEMA,
+    openapi_lower=lower,
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_facts=facts,
+    docs_order=7,
 )

@@ -58,9 +58,79 @@ def validate(validator: Any, limits: dict[str, Any], instance: Any, schema: dict
         )
 
 
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+#: Decimal strings are read up to this many characters.
+DIGITS_MAX_LENGTH = 1000
+
+
+def digits_pattern(integer: int, fraction: int) -> str:
+    """The pattern of the decimal strings with at most ``integer``/``fraction`` significant digits.
+
+    It is exactly the rule on strings: digits with an optional ``-`` and an optional
+    ``.`` followed by digits; leading zeros of the integral part (``0*``) and trailing
+    zeros of the fractional part (``0*``) are not counted.
+    """
+    integral = f"0*[0-9]{{1,{integer}}}"
+    fractional = r"(\.0+)?" if fraction == 0 else rf"(\.[0-9]{{1,{fraction}}}0*)?"
+    return f"^-?{integral}{fractional}$"
+
+
+def lower(schema: dict[str, Any]) -> dict[str, Any]:
+    """A ``pattern`` (and ``maxLength``) on strings, bounds and a description on numbers.
+
+    On strings the pattern and the length are exactly the rule. On numbers the
+    integral limit is exactly ``-10^integer < value < 10^integer``; JSON Schema has
+    no keyword that counts fractional digits (``multipleOf`` is not equivalent on
+    binary floats), so that limit is only described.
+    """
+    from invoicespec.outputs.openapi import may_be, with_constraint, with_note  # only the export needs them
+
+    limits = schema["x-digits"]
+    integer, fraction = limits["integer"], limits["fraction"]
+    result = dict(schema)
+    words = [f"At most {integer} integral and {fraction} fractional digits (`x-digits`), counted as Java's "
+             "`@Digits` does: leading zeros and trailing fractional zeros do not count."]
+    if may_be(schema, "string"):
+        result = with_constraint(result, "pattern", digits_pattern(integer, fraction))
+        result = with_constraint(result, "maxLength", DIGITS_MAX_LENGTH)
+        words.append("A string must be a plain decimal (digits, an optional leading `-`, an optional `.` with "
+                     "digits after it): the `pattern` states exactly that rule.")
+    if may_be(schema, "number"):
+        bound = 10 ** integer
+        # An existing bound that is already tighter (such as `minimum: 0`) makes the added one noise.
+        if not any(result.get(key, bound) < bound for key in ("maximum", "exclusiveMaximum")):
+            result = with_constraint(result, "exclusiveMaximum", bound)
+        if not any(result.get(key, -bound) > -bound for key in ("minimum", "exclusiveMinimum")):
+            result = with_constraint(result, "exclusiveMinimum", -bound)
+        words.append(f"On a number, the integral limit is the bound -10^{integer} < value < 10^{integer}; the "
+                     "fractional limit has no JSON Schema equivalent (`multipleOf` is not equivalent for binary "
+                     "floats), so only invoicespec checks it, on the number's shortest decimal representation.")
+    return with_note(result, " ".join(words))
+
+
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def constraint(limits: dict[str, Any]) -> str:
+    integer, fraction = limits["integer"], limits["fraction"]
+    fractional = "no fractional digits" if fraction == 0 else f"{fraction} fractional digit" + (
+        "s" if fraction != 1 else "")
+    return f"digits: at most {integer} integral and {fractional}"
+
+
+def describe(limits: dict[str, Any], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [("a number, or a decimal string, with " + constraint(limits).removeprefix("digits: "), ())]
+
+
 KEYWORD = Keyword(
     name="x-digits",
     summary="the number has too many integral or fractional digits, or is not a decimal",
     validate=validate,
     argument_schema=ARGUMENT_SCHEMA,
+    openapi_lower=lower,
+    openapi_summary=(1, "digit limits on decimal strings (`x-digits`)", "become a `pattern`"),
+    docs_rules=describe,
+    docs_constraint=constraint,
+    docs_order=8,
 )

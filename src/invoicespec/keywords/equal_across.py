@@ -48,6 +48,28 @@ def validate(validator: Any, pointers: list[str], instance: Any, schema: dict[st
 
 def item_pointers(pointers: list[str]) -> list[str]:
     return pointers
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict[str, Any]) -> dict[str, Any]:
+    """A description (JSON Schema cannot compare the items of an array)."""
+    from invoicespec.outputs.openapi import shown_fields, with_note  # only the export needs them
+
+    pointers = schema["x-equal-across"]
+    return with_note(schema, (
+        f"Equal across items (`x-equal-across`, checked by invoicespec only): {shown_fields(pointers)} must each be "
+        "the same in every item that has it (absent and null values are skipped)."
+    ))
+
+
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(pointers: list[str], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import code, relative  # only the reference needs them
+
+    return [(f"{code(relative(pointer))} must be the same in every item that has it (absent and null values are "
+             "skipped)", (path + "/*" + pointer,)) for pointer in pointers]
 
 
 KEYWORD = Keyword(
@@ -57,4 +79,8 @@ KEYWORD = Keyword(
     argument_merge="concatenate",
     item_pointers=item_pointers,
     argument_schema=ARGUMENT_SCHEMA,
+    openapi_lower=lower,
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_order=5,
 )

@@ -31,6 +31,62 @@ def normalize(enabled: bool, value: Any) -> Any:
     """The compact upper-case form."""
     result = rules.check_iban(value) if enabled is True else None
     return result.compact if result is not None and result.compact is not None else value
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+#: The shape of an IBAN as the rule accepts it: two letters, two check digits, 11 to 30 more letters or
+#: digits (15 to 34 in all, ISO 13616's bounds), spaces anywhere, either case.
+IBAN_PATTERN = r"^ *[A-Za-z] *[A-Za-z] *[0-9] *[0-9]( *[A-Za-z0-9]){11,30} *$"
+IBAN_MAX_LENGTH = 64
+
+
+def lower(schema: dict[str, Any]) -> dict[str, Any]:
+    """A ``pattern`` of the IBAN's shape, plus a description of what only a program checks."""
+    from invoicespec.outputs.openapi import with_constraint, with_note  # only the export needs them
+
+    result = with_constraint(dict(schema), "pattern", IBAN_PATTERN)
+    result = with_constraint(result, "maxLength", IBAN_MAX_LENGTH)
+    return with_note(result, (
+        "IBAN (`x-iban`): the `pattern` checks the shape (country letters, two check digits, 11 to 30 letters or "
+        "digits; spaces and lower case accepted). invoicespec also checks, with schwifty, that the country is "
+        "known, the length and account structure are that country's, and the mod-97 check digits are right; "
+        "the value is normalized to compact upper case."
+    ))
+
+
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+# Inputs that make the IBAN checker give each of its messages; the reference quotes what it answers, so the
+# documented messages are always the checker's own.
+_SAMPLES = (
+    ("characters other than letters, digits and spaces", "FR14-2004"),
+    ("an unknown country code", "XX82 1234 5678"),
+    ("a length that does not fit the country", "FR14 2004 1010 0505 0001 3M02 60"),
+    ("check digits that do not match", "FR15 2004 1010 0505 0001 3M02 606"),
+    ("an account part that does not fit the country's format", "DE89 3704 0044 0532 0130 0A"),
+)
+
+
+def constraint(enabled: bool) -> str | None:
+    return "IBAN (`x-iban`)" if enabled is True else None
+
+
+def describe(enabled: bool, path: str) -> list[tuple[str, tuple[str, ...]]]:
+    if enabled is not True:
+        return []
+    return [("an IBAN (ISO 13616): known country, the country's length and structure, mod-97 check digits; spaces "
+             "and lower case are accepted, normalized to compact upper case; messages quote at most the first "
+             "four characters", ())]
+
+
+def template_globals() -> dict[str, Any]:
+    """(cause, sample, message) of each message, for the reference's IBAN section."""
+    found = []
+    for cause, sample in _SAMPLES:
+        result = rules.check_iban(sample)
+        if result is not None and result.message:
+            found.append((cause, sample, result.message))
+    return {"IBAN_MESSAGES": tuple(found)}
 
 
 KEYWORD = Keyword(
@@ -39,4 +95,11 @@ KEYWORD = Keyword(
     validate=validate,
     normalize=normalize,
     argument_schema=ARGUMENT_SCHEMA,
+    openapi_lower=lower,
+    openapi_summary=(3, "IBANs (`x-iban`)", "get a `pattern` of the characters they accept"),
+    docs_rules=describe,
+    docs_constraint=constraint,
+    docs_section="ibans",
+    docs_globals=template_globals,
+    docs_order=10,
 )

@@ -59,3 +59,25 @@ class Keyword:
     normalize: Callable[[Any, Any], Any] | None = None
     #: The meta-schema of the argument; its ``description`` says what the keyword means (the vocabulary's entry).
     argument_schema: Mapping[str, Any] | None = field(default=None, compare=False)
+    #: The OpenAPI export's lowering, ``(schema) -> schema`` with standard keywords and a description added.
+    openapi_lower: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    #: The lowering as the OpenAPI document's description sums it up: ``(position, subject, verb phrase)``.
+    openapi_summary: tuple[int, str, str] | None = None
+    #: The reference's rules, ``(argument, path) -> [(text, absolute paths of the fields it names)]``.
+    docs_rules: Callable[[Any, str], list[tuple[str, tuple[str, ...]]]] | None = None
+    #: Whether its rules tie fields together (the reference lists them again in each named field's row).
+    docs_cross_field: bool | None = None
+    #: The reference's phrase for the Constraints column, ``(argument) -> str | None``.
+    docs_constraint: Callable[[Any], str | None] | None = None
+    #: ``(argument) -> field names`` of which at least one must be present (the Required column's "one of").
+    docs_one_of: Callable[[Any], list[str]] | None = None
+    #: The part section that lists its rules apart from the part's Rules (a ``PartDoc`` field: ``phones``).
+    docs_section: str | None = None
+    #: What the reference's tables and diagrams need, ``(argument, path) -> [(PartDoc field, key, fact)]``.
+    docs_facts: Callable[[Any, str], list[tuple[str, Any, Any]]] | None = None
+    #: ``() -> {name: value}``: what the templates show in its section (its messages, with samples).
+    docs_globals: Callable[[], dict[str, Any]] | None = None
+    #: Its item of the reference's legend, in inline Markdown.
+    docs_legend: str | None = None
+    #: Where its rules come among the rules of one location in the reference (smaller first).
+    docs_order: int | None = None

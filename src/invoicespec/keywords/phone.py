@@ -38,16 +38,74 @@ def validate(validator: Any, options: dict[str, Any], instance: Any, schema: dic
         yield error(result.message)
 
 
-def argument_problems(options: dict, schema: dict) -> Iterator[str]:
+def argument_problems(options: dict[str, Any], schema: dict[str, Any]) -> Iterator[str]:
     region = options.get("defaultRegion")
     if region is not None and not rules.is_region(region):
         yield f"phonenumbers has no region {region!r}"
 
 
-def normalize(options: dict, value: Any) -> Any:
+def normalize(options: dict[str, Any], value: Any) -> Any:
     """E.164."""
     result = rules.check_phone(value, options.get("defaultRegion"))
     return result.e164 if result is not None and result.e164 is not None else value
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+#: The characters the rule accepts (digits, one leading ``+``, separators), with at least one digit.
+PHONE_PATTERN = r"^\+?[0-9 ().\-/]*[0-9][0-9 ().\-/]*$"
+#: The rule reads at most this many characters (longer is "phone number too long").
+PHONE_MAX_LENGTH = 64
+
+
+def lower(schema: dict[str, Any]) -> dict[str, Any]:
+    """A description, and a pattern of the accepted characters when none is given.
+
+    A schema that already has a ``pattern`` (the E.164 form) keeps it. Otherwise no
+    E.164 pattern is added, since national forms are accepted; the added pattern and
+    ``maxLength`` are necessary conditions (only these characters, at least one
+    digit), and validity for the country is described.
+    """
+    from invoicespec.outputs.openapi import with_constraint, with_note  # only the export needs them
+
+    region = schema["x-phone"].get("defaultRegion")
+    result = dict(schema)
+    if "pattern" in schema:
+        how = "It must also be a number that libphonenumber considers valid for its country."
+    else:
+        result = with_constraint(result, "pattern", PHONE_PATTERN)
+        result = with_constraint(result, "maxLength", PHONE_MAX_LENGTH)
+        read = (f"national numbers (without `+`) are read as numbers of region {region}" if region
+                else "numbers need a `+` and a country code")
+        how = ("Any written form is accepted (spaces, `( ) . - /`), not only E.164: the `pattern` checks only "
+               f"the characters; {read}.")
+    messages = ", ".join(f'"{message}"' for message in rules.PHONE_MESSAGES.values())
+    note = (f"Phone number (`x-phone`): validated and normalized to E.164 with libphonenumber"
+            f"{f', default region {region}' if region else ''}. {how} Messages: {messages}.")
+    return with_note(result, note)
+
+
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def constraint(options: dict[str, Any]) -> str:
+    from invoicespec.outputs.docs.words import code  # only the reference needs it
+
+    region = options.get("defaultRegion")
+    return "phone number (`x-phone`" + (f", default region {code(region)})" if region else ")")
+
+
+def describe(options: dict[str, Any], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import code  # only the reference needs it
+
+    region = options.get("defaultRegion")
+    where = (f"numbers without `+` and a country code are read as {code(region)} numbers" if region
+             else "there is no default region, so numbers must start with `+` and the country code")
+    return [("a phone number as people type it (digits, one leading `+`, spaces and `( ) . - /`); "
+             f"{where}; normalized to E.164; errors use GetBill's five messages", ())]
+
+
+def template_globals() -> dict[str, Any]:
+    """The five messages, in the order GetBill lists them, for the reference's phone section."""
+    return {"PHONE_MESSAGES": tuple(rules.PHONE_MESSAGES.values())}
 
 
 KEYWORD = Keyword(
@@ -57,4 +115,11 @@ KEYWORD = Keyword(
     argument_problems=argument_problems,
     normalize=normalize,
     argument_schema=ARGUMENT_SCHEMA,
+    openapi_lower=lower,
+    openapi_summary=(2, "phone numbers (`x-phone`)", "get a `pattern` of the characters they accept"),
+    docs_rules=describe,
+    docs_constraint=constraint,
+    docs_section="phones",
+    docs_globals=template_globals,
+    docs_order=9,
 )

@@ -76,6 +76,36 @@ def _known(key_name: str, values: list[Any]) -> str:
 
 def object_pointers(links: list[dict[str, str]]) -> list[str]:
     return [link[side] for link in links for side in ("items", "target")]
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict[str, Any]) -> dict[str, Any]:
+    """A description (JSON Schema cannot compare values across arrays)."""
+    from invoicespec.outputs.openapi import shown_field, with_note  # only the export needs them
+
+    said = [
+        f"every {shown_field(link['field'])} of an item of {shown_field(link['items'])} must be the "
+        f"{shown_field(link['key'])} of an item of {shown_field(link['target'])}"
+        for link in schema["x-references"]
+    ]
+    return with_note(schema, (
+        f"References (`x-references`, checked by invoicespec only): {'; '.join(said)} (when it is set)."
+    ))
+
+
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(links: list[dict[str, Any]], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import code, relative  # only the reference needs them
+
+    return [
+        (f"every item of {code(relative(link['items']))} whose {code(relative(link['field']))} "
+         f"is set must name an item of {code(relative(link['target']))} by that item's "
+         f"{code(relative(link['key']))}",
+         (path + link["items"] + "/*" + link["field"], path + link["target"] + "/*" + link["key"]))
+        for link in links
+    ]
 
 
 KEYWORD = Keyword(
@@ -85,4 +115,8 @@ KEYWORD = Keyword(
     argument_merge="concatenate",
     object_pointers=object_pointers,
     argument_schema=ARGUMENT_SCHEMA,
+    openapi_lower=lower,
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_order=3,
 )

@@ -49,6 +49,31 @@ def validate(validator: Any, pointers: list[str], instance: Any, schema: dict[st
 
 def item_pointers(pointers: list[str]) -> list[str]:
     return pointers
+# -- the OpenAPI export -------------------------------------------------------------------------------
+
+
+def lower(schema: dict[str, Any]) -> dict[str, Any]:
+    """A description (``uniqueItems`` compares whole items, not keys)."""
+    from invoicespec.outputs.openapi import shown_fields, with_note  # only the export needs them
+
+    pointers = schema["x-unique-by"]
+    key = shown_fields(pointers) if len(pointers) == 1 else f"the combination of {shown_fields(pointers)}"
+    return with_note(schema, (
+        f"Unique key (`x-unique-by`, checked by invoicespec only): no two items may have the same {key}; items "
+        "where the key is absent or null are skipped."
+    ))
+
+
+# -- the reference (docs) ---------------------------------------------------------------------------
+
+
+def describe(pointers: list[str], path: str) -> list[tuple[str, tuple[str, ...]]]:
+    from invoicespec.outputs.docs.words import and_names, code, relative  # only the reference needs them
+
+    shown = [relative(p) for p in pointers]
+    what = f"{code(shown[0])}" if len(shown) == 1 else f"combination of {and_names(shown)}"
+    return [(f"each item's {what} must differ from every other item's (items where it is absent or null are "
+             "skipped)", tuple(path + "/*" + pointer for pointer in pointers))]
 
 
 KEYWORD = Keyword(
@@ -58,4 +83,8 @@ KEYWORD = Keyword(
     argument_merge="concatenate",
     item_pointers=item_pointers,
     argument_schema=ARGUMENT_SCHEMA,
+    openapi_lower=lower,
+    docs_rules=describe,
+    docs_cross_field=True,
+    docs_order=4,
 )

@@ -13,7 +13,9 @@ in schemas) and are *lowered*: where standard JSON Schema can say the same thing
 of these fields is required") the equivalent standard keywords are added; where it
 cannot (date order, unique keys, checksums), the rule is spelt out in the schema's
 ``description``. A lowering never refuses a value the library accepts: it is the
-rule itself or a necessary condition of it, and the description says which.
+rule itself or a necessary condition of it, and the description says which. Each
+keyword's lowering lives in its own module (``Keyword.openapi_lower``); this module
+applies them, in the registry's order, and lowers the non-standard formats.
 
 The document is deterministic (built in sorted order, no timestamps), so the
 committed ``docs/openapi.json`` can be compared with a fresh render.
@@ -29,26 +31,20 @@ from urllib.parse import urldefrag, urljoin
 
 from invoicespec.catalog.load import META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, Catalog, Operation, shipped
 from invoicespec._errors import SchemaError
+from invoicespec.keywords import registry
 from invoicespec.rules.pointer import format_pointer, parse_pointer
 
 __all__ = [
-    "LOWERINGS",
     "OPENAPI_VERSION",
     "component_name",
-    "digits_pattern",
-    "lower_contiguous",
-    "lower_date_order",
-    "lower_destination_cost",
-    "lower_digits",
-    "lower_equal_across",
     "lower_format",
-    "lower_iban",
-    "lower_phone",
-    "lower_references",
-    "lower_required_any_of",
     "lower_schema",
-    "lower_unique_by",
+    "may_be",
     "openapi_document",
+    "shown_field",
+    "shown_fields",
+    "with_constraint",
+    "with_note",
 ]
 
 OPENAPI_VERSION = "3.1.0"
@@ -62,18 +58,8 @@ _IGNORED_HEADERS = frozenset({"authorization", "content-type", "accept"})
 _BEARER = "^Bearer "
 
 
-# -- the patterns of the lowerings ----------------------------------------------------------------------
+# -- the formats' lowering -----------------------------------------------------------------------------
 
-#: The characters ``x-phone`` accepts (digits, one leading ``+``, separators), with at least one digit.
-PHONE_PATTERN = r"^\+?[0-9 ().\-/]*[0-9][0-9 ().\-/]*$"
-#: ``x-phone`` reads at most this many characters (longer is "phone number too long").
-PHONE_MAX_LENGTH = 64
-#: The shape of an IBAN as ``x-iban`` accepts it: two letters, two check digits, 11 to 30 more letters or
-#: digits (15 to 34 in all, ISO 13616's bounds), spaces anywhere, either case.
-IBAN_PATTERN = r"^ *[A-Za-z] *[A-Za-z] *[0-9] *[0-9]( *[A-Za-z0-9]){11,30} *$"
-IBAN_MAX_LENGTH = 64
-#: ``x-digits`` reads decimal strings of at most this many characters.
-DIGITS_MAX_LENGTH = 1000
 _DATE_TIME = (
     r"[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]"
     r"(\.[0-9]{1,9})?"
@@ -90,16 +76,15 @@ _FORMAT_WORDS = {
     "date-time-optional-offset": "a date-time `YYYY-MM-DDTHH:MM:SS[.fffffffff]`, optionally followed by `Z` or "
                                  "`±HH:MM` (such as `2024-01-31T09:30:00` or `2024-01-31T09:30:00+01:00`)",
 }
-_PHONE_MESSAGES = (
-    '"phone number too short", "phone number too long", "invalid country code", "number format is not valid", '
-    '"number not registered in carrier database"'
-)
 
 
-# -- small helpers ------------------------------------------------------------------------------------
+# -- the edits a lowering is made of ------------------------------------------------------------------
+#
+# Each keyword's module holds its own lowering (``Keyword.openapi_lower``) and imports these when it runs,
+# so that the registry stays light to import and every lowering speaks the same way.
 
 
-def _with_note(schema: dict, note: str) -> dict:
+def with_note(schema: dict, note: str) -> dict:
     """``schema`` with ``note`` appended to its description (as a new paragraph)."""
     result = dict(schema)
     current = result.get("description")
@@ -107,7 +92,7 @@ def _with_note(schema: dict, note: str) -> dict:
     return result
 
 
-def _with_constraint(schema: dict, key: str, value: Any) -> dict:
+def with_constraint(schema: dict, key: str, value: Any) -> dict:
     """``schema`` with one more standard constraint; an existing one of the same keyword is kept.
 
     Bounds keep the tighter of the two; any other keyword already present is joined
@@ -125,7 +110,7 @@ def _with_constraint(schema: dict, key: str, value: Any) -> dict:
     return result
 
 
-def _may_be(schema: dict, json_type: str) -> bool:
+def may_be(schema: dict, json_type: str) -> bool:
     """Whether ``schema``'s own ``type`` lets a value of ``json_type`` through (no ``type``: yes)."""
     declared = schema.get("type")
     if declared is None:
@@ -136,180 +121,17 @@ def _may_be(schema: dict, json_type: str) -> bool:
     return json_type in types
 
 
-def _field(pointer: str) -> str:
+def shown_field(pointer: str) -> str:
     """A relative JSON Pointer as people read it: ``/taxLocation/country`` is `taxLocation/country`."""
     return "`" + "/".join(parse_pointer(pointer)) + "`"
 
 
-def _fields(pointers: list[str]) -> str:
-    labels = [_field(p) for p in pointers]
+def shown_fields(pointers: list[str]) -> str:
+    labels = [shown_field(p) for p in pointers]
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-# -- the lowerings: one pure function per keyword ------------------------------------------------------
-
-
-def digits_pattern(integer: int, fraction: int) -> str:
-    """The pattern of the decimal strings with at most ``integer``/``fraction`` significant digits.
-
-    It is exactly the ``x-digits`` rule on strings: digits with an optional ``-`` and
-    an optional ``.`` followed by digits; leading zeros of the integral part
-    (``0*``) and trailing zeros of the fractional part (``0*``) are not counted.
-    """
-    integral = f"0*[0-9]{{1,{integer}}}"
-    fractional = r"(\.0+)?" if fraction == 0 else rf"(\.[0-9]{{1,{fraction}}}0*)?"
-    return f"^-?{integral}{fractional}$"
-
-
-def lower_digits(schema: dict) -> dict:
-    """``x-digits`` -> a ``pattern`` (and ``maxLength``) on strings, bounds and a description on numbers.
-
-    On strings the pattern and the length are exactly the rule. On numbers the
-    integral limit is exactly ``-10^integer < value < 10^integer``; JSON Schema has
-    no keyword that counts fractional digits (``multipleOf`` is not equivalent on
-    binary floats), so that limit is only described.
-    """
-    limits = schema["x-digits"]
-    integer, fraction = limits["integer"], limits["fraction"]
-    result = dict(schema)
-    words = [f"At most {integer} integral and {fraction} fractional digits (`x-digits`), counted as Java's "
-             "`@Digits` does: leading zeros and trailing fractional zeros do not count."]
-    if _may_be(schema, "string"):
-        result = _with_constraint(result, "pattern", digits_pattern(integer, fraction))
-        result = _with_constraint(result, "maxLength", DIGITS_MAX_LENGTH)
-        words.append("A string must be a plain decimal (digits, an optional leading `-`, an optional `.` with "
-                     "digits after it): the `pattern` states exactly that rule.")
-    if _may_be(schema, "number"):
-        bound = 10 ** integer
-        # An existing bound that is already tighter (such as `minimum: 0`) makes the added one noise.
-        if not any(result.get(key, bound) < bound for key in ("maximum", "exclusiveMaximum")):
-            result = _with_constraint(result, "exclusiveMaximum", bound)
-        if not any(result.get(key, -bound) > -bound for key in ("minimum", "exclusiveMinimum")):
-            result = _with_constraint(result, "exclusiveMinimum", -bound)
-        words.append(f"On a number, the integral limit is the bound -10^{integer} < value < 10^{integer}; the "
-                     "fractional limit has no JSON Schema equivalent (`multipleOf` is not equivalent for binary "
-                     "floats), so only invoicespec checks it, on the number's shortest decimal representation.")
-    return _with_note(result, " ".join(words))
-
-
-def lower_phone(schema: dict) -> dict:
-    """``x-phone`` -> a description, and a pattern of the accepted characters when none is given.
-
-    A schema that already has a ``pattern`` (the E.164 form) keeps it. Otherwise no
-    E.164 pattern is added, since national forms are accepted; the added pattern and
-    ``maxLength`` are necessary conditions (only these characters, at least one
-    digit), and validity for the country is described.
-    """
-    region = schema["x-phone"].get("defaultRegion")
-    result = dict(schema)
-    if "pattern" in schema:
-        how = "It must also be a number that libphonenumber considers valid for its country."
-    else:
-        result = _with_constraint(result, "pattern", PHONE_PATTERN)
-        result = _with_constraint(result, "maxLength", PHONE_MAX_LENGTH)
-        read = (f"national numbers (without `+`) are read as numbers of region {region}" if region
-                else "numbers need a `+` and a country code")
-        how = ("Any written form is accepted (spaces, `( ) . - /`), not only E.164: the `pattern` checks only "
-               f"the characters; {read}.")
-    note = (f"Phone number (`x-phone`): validated and normalized to E.164 with libphonenumber"
-            f"{f', default region {region}' if region else ''}. {how} Messages: {_PHONE_MESSAGES}.")
-    return _with_note(result, note)
-
-
-def lower_iban(schema: dict) -> dict:
-    """``x-iban`` -> a ``pattern`` of the IBAN's shape, plus a description of what only a program checks."""
-    result = _with_constraint(dict(schema), "pattern", IBAN_PATTERN)
-    result = _with_constraint(result, "maxLength", IBAN_MAX_LENGTH)
-    return _with_note(result, (
-        "IBAN (`x-iban`): the `pattern` checks the shape (country letters, two check digits, 11 to 30 letters or "
-        "digits; spaces and lower case accepted). invoicespec also checks, with schwifty, that the country is "
-        "known, the length and account structure are that country's, and the mod-97 check digits are right; "
-        "the value is normalized to compact upper case."
-    ))
-
-
-def lower_required_any_of(schema: dict) -> dict:
-    """``x-required-any-of`` -> ``anyOf`` of one ``required`` per field (exactly the rule)."""
-    names = schema["x-required-any-of"]
-    alternatives = [{"required": [name]} for name in names]
-    result = dict(schema)
-    if "anyOf" in result:  # the object already has variants: both must hold
-        result["allOf"] = [*result.get("allOf", []), {"anyOf": alternatives}]
-    else:
-        result["anyOf"] = alternatives
-    fields = " or ".join(f"`{name}`" for name in names)
-    return _with_note(result, f"At least one of {fields} is required (`x-required-any-of`, written as `anyOf`).")
-
-
-def lower_date_order(schema: dict) -> dict:
-    """``x-date-order`` -> a description (JSON Schema cannot compare two values)."""
-    rules = []
-    for pair in schema["x-date-order"]:
-        strict = pair.get("relation", "<=") == "<"
-        verb = "must be after" if strict else "must not be before"
-        rules.append(f"{_field(pair['later'])} {verb} {_field(pair['earlier'])}")
-    return _with_note(schema, (
-        f"Date order (`x-date-order`, checked by invoicespec only): {'; '.join(rules)}. A pair is skipped when "
-        "either side is absent, null or malformed, or when they cannot be ordered (a date and a date-time, or a "
-        "local date-time and one with an offset); date-times with offsets compare as instants."
-    ))
-
-
-def lower_unique_by(schema: dict) -> dict:
-    """``x-unique-by`` -> a description (``uniqueItems`` compares whole items, not keys)."""
-    pointers = schema["x-unique-by"]
-    key = _fields(pointers) if len(pointers) == 1 else f"the combination of {_fields(pointers)}"
-    return _with_note(schema, (
-        f"Unique key (`x-unique-by`, checked by invoicespec only): no two items may have the same {key}; items "
-        "where the key is absent or null are skipped."
-    ))
-
-
-def lower_equal_across(schema: dict) -> dict:
-    """``x-equal-across`` -> a description."""
-    pointers = schema["x-equal-across"]
-    return _with_note(schema, (
-        f"Equal across items (`x-equal-across`, checked by invoicespec only): {_fields(pointers)} must each be the "
-        "same in every item that has it (absent and null values are skipped)."
-    ))
-
-
-def lower_references(schema: dict) -> dict:
-    """``x-references`` -> a description."""
-    rules = [
-        f"every {_field(link['field'])} of an item of {_field(link['items'])} must be the {_field(link['key'])} "
-        f"of an item of {_field(link['target'])}"
-        for link in schema["x-references"]
-    ]
-    return _with_note(schema, (
-        f"References (`x-references`, checked by invoicespec only): {'; '.join(rules)} (when it is set)."
-    ))
-
-
-def lower_contiguous(schema: dict) -> dict:
-    """``x-contiguous`` -> a description."""
-    rule = schema["x-contiguous"]
-    start = rule.get("start", 1)
-    return _with_note(schema, (
-        f"Contiguous numbering (`x-contiguous`, checked by invoicespec only): the {_field(rule['field'])} values "
-        f"of the items must be {start}, {start + 1}, {start + 2}, ... with no repeat and no gap, in any order."
-    ))
-
-
-def lower_destination_cost(schema: dict) -> dict:
-    """``x-destination-cost`` -> a description listing the tiers."""
-    cost = schema["x-destination-cost"]
-    tiers = "; ".join(
-        f"{tier['name']} ({', '.join(tier['regions'])}): {tier['creditsPerCall']} credits per call, "
-        f"x{tier['multiplier']}{', expensive' if tier['expensive'] else ''}"
-        for tier in cost["tiers"]
-    )
-    return _with_note(schema, (
-        f"Destination cost (`x-destination-cost`, checked by invoicespec only): the region of the phone number "
-        f"{_field(cost['phone'])} picks the first tier that lists it. A phone number in an expensive tier is "
-        f"refused unless {_field(cost['acceptedBy'])} is true; a phone number in no tier is accepted. Tiers: "
-        f"{tiers}."
-    ))
+# -- the lowerings ----------------------------------------------------------------------------------
 
 
 def lower_format(schema: dict) -> dict:
@@ -317,33 +139,22 @@ def lower_format(schema: dict) -> dict:
     name = schema.get("format")
     if name not in FORMAT_PATTERNS:
         return schema
-    result = _with_constraint(dict(schema), "pattern", FORMAT_PATTERNS[name])
-    return _with_note(result, (
+    result = with_constraint(dict(schema), "pattern", FORMAT_PATTERNS[name])
+    return with_note(result, (
         f"Format `{name}` (an invoicespec format, not a standard one): {_FORMAT_WORDS[name]}. The `pattern` checks "
         "the shape; invoicespec also checks that the date is a real calendar date."
     ))
 
 
-#: Each custom keyword and its lowering, in the order they are applied (and described).
-LOWERINGS: dict[str, Callable[[dict], dict]] = {
-    "x-required-any-of": lower_required_any_of,
-    "x-phone": lower_phone,
-    "x-iban": lower_iban,
-    "x-digits": lower_digits,
-    "x-date-order": lower_date_order,
-    "x-unique-by": lower_unique_by,
-    "x-equal-across": lower_equal_across,
-    "x-references": lower_references,
-    "x-contiguous": lower_contiguous,
-    "x-destination-cost": lower_destination_cost,
-}
-
-
 def lower_schema(schema: dict) -> dict:
-    """Apply every lowering that applies to one schema object (not to its subschemas)."""
-    for keyword, lower in LOWERINGS.items():
-        if keyword in schema:
-            schema = lower(schema)
+    """Apply every lowering that applies to one schema object (not to its subschemas).
+
+    Keywords are lowered in the registry's order (their notes join the description in that order), read at
+    each call so that a keyword registered at run time is lowered too.
+    """
+    for keyword in registry.REGISTRY.values():
+        if keyword.openapi_lower is not None and keyword.name in schema:
+            schema = keyword.openapi_lower(schema)
     return lower_format(schema)
 
 
@@ -588,7 +399,7 @@ def openapi_document(catalog: Catalog | None = None) -> dict:
             "title": TITLE,
             "version": version("invoicespec"),
             "summary": "The request and response contracts of five invoicing and debt-collection APIs.",
-            "description": _INFO_DESCRIPTION,
+            "description": _info_description(),
             "license": {"name": "MIT", "identifier": "MIT"},
         },
         "jsonSchemaDialect": JSON_SCHEMA_DIALECT,
@@ -598,21 +409,39 @@ def openapi_document(catalog: Catalog | None = None) -> dict:
     }
 
 
-_INFO_DESCRIPTION = (
-    "One operation of each of five vendors' APIs (GetBill, Nitrobox, Pennylane, Pigello, Riverty), as the "
-    "invoicespec library validates them. Generated from the library's JSON Schemas (draft 2020-12) by "
-    "`invoicespec openapi`; do not edit by hand.\n\n"
-    "Each operation has its own vendor server (`servers` on its path item). Every schema file is a component "
-    "named after its path (`getbill.create_debt.request`, `_common.currency`).\n\n"
-    "The library's own keywords are kept as `x-` extensions and lowered to standard JSON Schema where an "
-    "equivalent exists: digit limits on decimal strings (`x-digits`) become a `pattern`, phone numbers "
-    "(`x-phone`) and IBANs (`x-iban`) get a `pattern` of the characters they accept, `x-required-any-of` becomes "
-    "`anyOf` of `required`, and the formats `local-date-time` and `date-time-optional-offset` get a `pattern`. "
-    "A lowering never refuses what the library accepts. Rules that JSON Schema cannot express (date order, "
-    "unique keys, fields equal across items, references between arrays, contiguous ranks, destination cost, "
-    "IBAN checksums, phone-number validity, fractional digits of numbers) are described in the schema's "
-    "`description`; only the library checks them.\n\n"
-    "Headers: `Authorization: Bearer` is a security scheme and `Content-Type` the request body's media type, "
-    "since OpenAPI ignores header parameters named `Authorization`, `Content-Type` or `Accept`; the other "
-    "headers of each contract are parameters. Header names match case-insensitively."
-)
+def _lowered_keywords() -> str:
+    """The keywords that have standard equivalents, as the info description lists them.
+
+    Each keyword sums its lowering up as a subject and a verb phrase; subjects that share
+    a verb phrase are joined ("phone numbers and IBANs get a `pattern`").
+    """
+    summaries = sorted(keyword.openapi_summary for keyword in registry.REGISTRY.values()
+                       if keyword.openapi_summary)
+    subjects: dict[str, list[str]] = {}
+    for _, subject, verb in summaries:
+        subjects.setdefault(verb, []).append(subject)
+    return ", ".join(f"{_and(said)} {verb}" for verb, said in subjects.items())
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _info_description() -> str:
+    return (
+        "One operation of each of five vendors' APIs (GetBill, Nitrobox, Pennylane, Pigello, Riverty), as the "
+        "invoicespec library validates them. Generated from the library's JSON Schemas (draft 2020-12) by "
+        "`invoicespec openapi`; do not edit by hand.\n\n"
+        "Each operation has its own vendor server (`servers` on its path item). Every schema file is a component "
+        "named after its path (`getbill.create_debt.request`, `_common.currency`).\n\n"
+        "The library's own keywords are kept as `x-` extensions and lowered to standard JSON Schema where an "
+        f"equivalent exists: {_lowered_keywords()}, and the formats `local-date-time` and "
+        "`date-time-optional-offset` get a `pattern`. "
+        "A lowering never refuses what the library accepts. Rules that JSON Schema cannot express (date order, "
+        "unique keys, fields equal across items, references between arrays, contiguous ranks, destination cost, "
+        "IBAN checksums, phone-number validity, fractional digits of numbers) are described in the schema's "
+        "`description`; only the library checks them.\n\n"
+        "Headers: `Authorization: Bearer` is a security scheme and `Content-Type` the request body's media type, "
+        "since OpenAPI ignores header parameters named `Authorization`, `Content-Type` or `Accept`; the other "
+        "headers of each contract are parameters. Header names match case-insensitively."
+    )
