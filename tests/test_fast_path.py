@@ -24,7 +24,9 @@ from hypothesis import strategies as st
 import invoicespec
 from invoicespec.keywords import standard as _keywords
 from invoicespec.catalog.load import shipped, subschemas
-from invoicespec.engine.fast import NATIVE_FORMATS, _digits, _plan, rewrite
+from invoicespec.engine.fast import _plan
+from invoicespec.engine.rewrite import NATIVE_FORMATS, rewrite
+from invoicespec.keywords.digits import engine_schema as _digits
 from invoicespec.keywords.formats import FORMAT_SCHEMAS, FORMATS
 from invoicespec.engine.validator import compile_schema
 from invoicespec.strategies import faults, payloads

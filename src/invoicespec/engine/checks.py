@@ -1,4 +1,4 @@
-"""Hoisting: the Python keywords run on the payload itself, after the compiled engine.
+"""The checks after the engine: the Python keywords run on the payload itself, after the compiled engine.
 
 jsonschema-rs runs a schema with Python keywords in a slower mode (measured: about
 1.5 times the time of the same schema without them, even where no Python keyword
@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 from invoicespec.catalog.load import SCHEMA_LISTS, SCHEMA_MAPS
 from invoicespec.catalog.nodes import Sub
+from invoicespec.engine.guards import MEMBERS
 
 __all__ = [
     "MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "deciding", "plan_checks", "verdict_around",
@@ -37,8 +38,6 @@ __all__ = [
 
 #: Keywords whose subschemas apply depending on the value, or on another subschema's outcome.
 CONDITIONAL = frozenset({"anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"})
-#: A check under this keyword name applies to the members an object does not declare.
-MEMBERS = "x-fast-members"
 _MAX_DEPTH = 50  # deeper than any payload the schemas describe
 _MAX_INDENT = 40  # levels of indentation in one generated function
 _MAX_LOOPS = 10  # loops nested in one generated function (Python allows 20 nested blocks, a `try` among them)

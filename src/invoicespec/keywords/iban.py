@@ -17,8 +17,23 @@ def validate(validator, enabled: bool, instance: Any, schema: dict) -> Errors:
         yield error(result.message)
 
 
+class IbanCheck:
+    """The keyword for verdicts: the rule (``check_iban``, cached) without building a message."""
+
+    __slots__ = ("enabled",)
+
+    def __init__(self, parent_schema: dict, value: bool, schema_path: list) -> None:
+        self.enabled = value
+
+    def validate(self, instance: Any) -> None:
+        result = rules.check_iban(instance) if self.enabled else None
+        if result is not None and result.problem is not None:
+            raise ValueError(result.problem)
+
+
 KEYWORD = Keyword(
     name="x-iban",
     summary="the IBAN is not valid",
     validate=validate,
+    check=IbanCheck,
 )

@@ -3,7 +3,7 @@ exports all ask, so that a keyword's whole story lives in its own module (see ``
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,3 +32,13 @@ class Keyword:
     summary: str
     #: The full path's keyword function, which writes the messages people read.
     validate: KeywordFunction
+    #: The fast path's check, ``cls(parent_schema, argument, schema_path)`` (``engine.checks.Rule``); None: validate.
+    check: type | None = None
+    #: The check after a lean engine, where it differs from ``check`` (the engine ran part of the rule).
+    lean_check: type | None = None
+    #: ``(argument, lean) -> subschema`` of standard keywords the fast path's engine runs in its place; None: Python.
+    engine_schema: Callable[[Any, bool], dict[str, Any]] | None = None
+    #: Names the check's generated source uses -> the functions they stand for (``compile_checks``' helpers).
+    helpers: Mapping[str, Callable[..., Any]] | None = None
+    #: Whether the keyword's limits keep numbers within JSON's range (the engine then adds no range check).
+    bounds_numbers: bool = False

@@ -19,8 +19,23 @@ def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
         yield error(result.message)
 
 
+class PhoneCheck:
+    """The keyword for verdicts: the rule (``check_phone``, cached) without building a message."""
+
+    __slots__ = ("region",)
+
+    def __init__(self, parent_schema: dict, value: dict, schema_path: list) -> None:
+        self.region = value.get("defaultRegion")
+
+    def validate(self, instance: Any) -> None:
+        result = rules.check_phone(instance, self.region)
+        if result is not None and result.problem is not None:
+            raise ValueError(result.problem)
+
+
 KEYWORD = Keyword(
     name="x-phone",
     summary="the phone number is not valid (GetBill's five messages)",
     validate=validate,
+    check=PhoneCheck,
 )
