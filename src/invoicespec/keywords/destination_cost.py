@@ -1,7 +1,7 @@
 """``x-destination-cost``: The phone number at `phone` is classified into the first tier whose `regions` hold the
 region phonenumbers assigns it. A tier marked `expensive` is refused unless the value at `acceptedBy` is
 `true`; the error names the tier, its credits per call and its multiplier. Invalid or absent phones are
-skipped (`x-phone` reports them); a phone in no tier is accepted.
+skipped (the phone keyword reports them); a phone in no tier is accepted.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def validate(validator, options: dict, instance: Any, schema: dict) -> Errors:
     number, number_path = resolve(instance, parse_pointer(options["phone"]))
     result = rules.check_phone(number, options.get("defaultRegion"))
     if result is None or result.problem is not None:
-        return  # no phone, or an invalid one: x-phone reports it
+        return  # no phone, or an invalid one: the phone keyword reports it
     tier = rules.destination_tier(result.region, options["tiers"])
     if tier is None or not tier["expensive"]:
         return

@@ -26,7 +26,7 @@ def error(message: str, **details: Any) -> Any:
 class Keyword:
     """One custom keyword: its name, what its errors mean, and each engine's and output's way with it."""
 
-    #: The keyword as schemas spell it (``x-date-order``).
+    #: The keyword as schemas spell it (an ``x-`` name).
     name: str
     #: What an error of this keyword means, in one line (the table ``invoicespec.KEYWORDS``).
     summary: str

@@ -53,7 +53,7 @@ def validate(validator, links: list[dict], instance: Any, schema: dict) -> Error
 
 
 def _known(key_name: str, values: list[Any]) -> str:
-    """``key (the key values there are ...``: what x-references allows, for its message."""
+    """``key (the key values there are ...``: what the keyword allows, for its message."""
     if not values:
         return f"{key_name} (there are none"
     listed = ", ".join(rules.short(v) for v in values[:10])
