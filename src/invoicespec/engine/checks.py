@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from invoicespec.catalog.load import SCHEMA_LISTS, SCHEMA_MAPS
 from invoicespec.catalog.nodes import Sub
 from invoicespec.engine.guards import MEMBERS
+from invoicespec.rules.json_data import plain_copy
 
 __all__ = [
     "MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "deciding", "plan_checks", "verdict_around",
@@ -167,8 +168,10 @@ _VERDICT = """\
 def verdict(v0):
     try:
         valid = is_valid(v0)
-    except Exception:  # a value jsonschema-rs cannot read
-        return undecided(v0)
+    except Exception:  # a value jsonschema-rs cannot read: a subclass of a JSON type is read as its base
+        plain = plain_copy(v0)
+        found = None if plain is None else verdict(plain)
+        return undecided(v0) if found is None else found
     if not valid and refused is not None:
         found = refused(v0)
         return undecided(v0) if found is None else found
@@ -216,7 +219,9 @@ def compile_checks(
     the answer to the full path).
     """
     helpers = helpers or {}
-    namespace: dict[str, Any] = {"Uncertain": Uncertain, "undecided": _undecided, **helpers, **(verdict or {})}
+    namespace: dict[str, Any] = {
+        "Uncertain": Uncertain, "undecided": _undecided, "plain_copy": plain_copy, **helpers, **(verdict or {}),
+    }
     functions: list[list[str]] = []
 
     def constant(value: Any) -> str:
@@ -317,7 +322,9 @@ def _verdict_source(body: list[str]) -> list[str]:
 def verdict_around(check: Check | None, names: dict[str, Any]) -> Callable[[Any], bool | None]:
     """The verdict of ``compile_checks(..., verdict=names)`` around checks that were not generated (a
     plain function, or None: nothing to check)."""
-    namespace: dict[str, Any] = {"Uncertain": Uncertain, "undecided": _undecided, **names, "check": check}
+    namespace: dict[str, Any] = {
+        "Uncertain": Uncertain, "undecided": _undecided, "plain_copy": plain_copy, **names, "check": check,
+    }
     body = ["    pass" if check is None else "    check(v0)"]
     exec(compile("\n".join(_verdict_source(body)), "<invoicespec verdict>", "exec"), namespace)
     return namespace["verdict"]

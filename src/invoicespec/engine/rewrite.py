@@ -55,6 +55,11 @@ _STRICT = {"anyOf": [
     {"type": ["string", "boolean", "null"]},
     {"type": "number", **_RANGE["anyOf"][1]},
 ]}
+# jsonschema-rs reads a subclass of str, int or float as no JSON type at all: every keyword that reads such a
+# value raises (the verdict is then left to the full path), but the single type "number" answers False, refusing
+# an int or float subclass as no number. Spelt as two types, "number" raises like the others.
+_ONE_NUMBER = ("number", ["number"])
+_NUMBER_TYPES = ["integer", "number"]
 #: Formats jsonschema-rs checks itself exactly as the library's rule does (``tests/test_fast_path.py``):
 #: its ``uuid`` is much faster than the pattern. Its ``date`` is not among them: it accepts year
 #: 0000 and takes ``*+,-./`` for digits (``202,-02-29``).
@@ -113,6 +118,8 @@ def rewrite(node: Any, request: bool, guards: dict[int, set[str]], lean: bool = 
             out[key] = STANDARD_DIALECT
         elif key == "pattern":
             out[key] = explicit(item)
+        elif key == "type" and item in _ONE_NUMBER:
+            out[key] = _NUMBER_TYPES
         elif key == "format":  # engines assert formats: only ours, as the full path's checker knows them
             if item in NATIVE_FORMATS:
                 out[key] = item
