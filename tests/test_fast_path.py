@@ -237,6 +237,14 @@ def test_subclasses_of_json_types_are_json_values_like_their_bases(operation, pa
             assert validator.normalize(instance) == normalized, path
 
 
+def test_subclasses_meet_length_limits_where_no_type_is_given():
+    # jsonschema-rs passes a str subclass by the length keywords as no string
+    validator = compile_schema({"type": "object", "properties": {"a": {"minLength": 3}, "b": {"maxLength": 1}}})
+    for instance, valid in (({"a": _Text("ab")}, False), ({"a": _Text("abc")}, True), ({"b": _Text("xy")}, False),
+                            ({"a": _Integer(1), "b": _Float(2.5)}, True)):
+        assert agree(validator, instance, decided=True) is valid
+
+
 def test_subclasses_of_numbers_keep_their_bounds(getbill):
     validator = invoicespec.validator("getbill.create_debt")
     for amount in (5, 5.5, 0, 0.0, -1.5, 10**4000, 1e308):

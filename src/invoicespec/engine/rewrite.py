@@ -60,6 +60,8 @@ _STRICT = {"anyOf": [
 # an int or float subclass as no number. Spelt as two types, "number" raises like the others.
 _ONE_NUMBER = ("number", ["number"])
 _NUMBER_TYPES = ["integer", "number"]
+# The length keywords pass such a value as no string; under a test of the type they raise too.
+_LENGTHS = frozenset({"minLength", "maxLength"})
 #: Formats jsonschema-rs checks itself exactly as the library's rule does (``tests/test_fast_path.py``):
 #: its ``uuid`` is much faster than the pattern. Its ``date`` is not among them: it accepts year
 #: 0000 and takes ``*+,-./`` for digits (``202,-02-29``).
@@ -132,6 +134,9 @@ def rewrite(node: Any, request: bool, guards: dict[int, set[str]], lean: bool = 
         else:
             out[key] = item
     types = types_of(node)
+    lengths = {key: out.pop(key) for key in _LENGTHS & out.keys()} if not types else {}
+    if lengths:
+        extra.append({"if": {"type": "string"}, "then": lengths})
     limit = _range(node) if "integer" in types or "number" in types else None
     if limit is not None:
         if "anyOf" in out:
