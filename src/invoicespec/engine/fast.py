@@ -99,7 +99,7 @@ def _refuses(instance: Any) -> bool:
 
 
 def _verdict(compiled: Any, instance: Any) -> bool | None:
-    """True or False, or None when jsonschema-rs cannot read the value (a set, a str subclass, a lone
+    """True or False, or None when jsonschema-rs cannot read the value (a set, a subclass of a JSON type, a lone
     surrogate ...) or a guard left it to the full path."""
     try:
         if compiled.is_valid(instance):
