@@ -19,12 +19,14 @@ def differing(values: list[Any]) -> Iterator[tuple[int, int]]:
     """The rule: ``(index, first)`` for each value that is not the same JSON value as the first one present,
     at ``first`` (absent and null values are skipped)."""
     first: int | None = None
+    first_form = None
     for index, value in enumerate(values):
         if value is MISSING or value is None:
             continue
+        form = canonical(value)
         if first is None:
-            first = index
-        elif canonical(value) != canonical(values[first]):
+            first, first_form = index, form
+        elif form != first_form:
             yield index, first
 
 
