@@ -21,7 +21,16 @@ import invoicespec
 from invoicespec.keywords import standard as _keywords
 from invoicespec import rules
 from invoicespec.catalog.load import shipped, subschemas
-from invoicespec.engine.fast import HELPERS, KEYWORDS, FastPath, _Digits, _digits, _in_order, _Lookup, _plan
+from types import SimpleNamespace
+
+from invoicespec.engine.fast import HELPERS, KEYWORDS, FastPath, _Lookup, _plan
+from invoicespec.keywords.contiguous import ContiguousCheck as _Contiguous
+from invoicespec.keywords.date_order import DateOrderCheck as _DateOrder, in_order as _in_order
+from invoicespec.keywords.digits import DigitsCheck as _Digits, engine_schema as _digits
+from invoicespec.keywords.equal_across import EqualAcrossCheck as _EqualAcross
+from invoicespec.keywords.references import ReferencesCheck as _References
+from invoicespec.keywords.unique_by import UniqueByCheck as _UniqueBy
+from invoicespec.engine.guards import NoTuple as _NoTuple
 from invoicespec.engine.checks import Bail, Uncertain, compile_checks, plan_checks
 
 from test_fast_path import agree
@@ -309,7 +318,7 @@ def test_a_strict_engine_refuses_containers_where_values_are_open():
 
 
 def test_a_strict_rewrite_refuses_containers_in_every_kind_of_open_place():
-    from invoicespec.engine.fast import rewrite
+    from invoicespec.engine.rewrite import rewrite
     from invoicespec.engine.checks import MEMBERS
 
     members = {"type": "object", "properties": {"a": {}}, "additionalProperties": True}
@@ -365,8 +374,6 @@ def test_dates_in_order_by_text_are_in_order_by_the_rule(first, second, strict):
 @example(first="2024-01-01T10:00:00z", second="2024-01-01T11:00:00Z", strict=True)
 @example(first="2024-01-02", second="2024-01-02", strict=True)
 def test_date_order_written_inline_decides_as_the_rule(first, second, strict):
-    from invoicespec.engine.fast import _DateOrder
-
     value = [{"earlier": "/a", "later": "/b", **({"relation": "<"} if strict else {})}]
     rule = _DateOrder({}, value, [])
     check = _generated("x-date-order", rule)
@@ -448,7 +455,7 @@ pointers = st.lists(
 @settings(max_examples=400)  # pure Python and quick: the mixed cases need more than the profile's 25
 @given(instance=st.one_of(items, keyed_values), keys=pointers)
 def test_array_rules_for_verdicts_match_the_rules(name, fast, instance, keys):
-    import invoicespec.engine.fast as fast_path
+    fast_path = SimpleNamespace(_EqualAcross=_EqualAcross, _UniqueBy=_UniqueBy)
 
     rule = getattr(fast_path, fast)({}, keys, [])
     passed = _passes(rule, instance)
@@ -485,8 +492,6 @@ links = st.lists(
     value=links,
 )
 def test_references_for_verdicts_match_the_rule(instance, value):
-    from invoicespec.engine.fast import _References
-
     passed = _passes(_References({}, value, []), instance)
     assert passed is (not list(_keywords.VOCABULARY["x-references"](None, value, instance, {})))
     assert _passes(_generated("x-references", _References({}, value, [])), instance) is passed
@@ -502,8 +507,6 @@ def test_references_for_verdicts_match_the_rule(instance, value):
     start=st.sampled_from([0, 1, 2]),
 )
 def test_contiguous_for_verdicts_matches_the_rule(instance, field, start):
-    from invoicespec.engine.fast import _Contiguous
-
     value = {"field": field, "start": start}
     assert _passes(_Contiguous({}, value, []), instance) is (not list(_keywords.VOCABULARY["x-contiguous"](None, value, instance, {})))
 
@@ -514,8 +517,6 @@ def test_contiguous_for_verdicts_matches_the_rule(instance, field, start):
     ([1, 2.0], True), ([1, None], True), ([1, "2"], True), ([True, 2], False),
 ])
 def test_contiguous_usual_and_unusual_values(ranks, passes):
-    from invoicespec.engine.fast import _Contiguous
-
     value = {"field": "/rank", "start": 1}
     instance = [{"rank": rank} for rank in ranks]
     assert _passes(_Contiguous({}, value, []), instance) is passes
@@ -535,7 +536,7 @@ def test_contiguous_usual_and_unusual_values(ranks, passes):
     ("_UniqueBy", [{"k": 1}, {"k": 1.0}], False),
 ])
 def test_array_rules_usual_and_unusual_values(rule, instance, passes):
-    import invoicespec.engine.fast as fast_path
+    fast_path = SimpleNamespace(_EqualAcross=_EqualAcross, _UniqueBy=_UniqueBy)
 
     keys = ["/k"]
     assert _passes(getattr(fast_path, rule)({}, keys, []), instance) is passes
@@ -556,8 +557,6 @@ def test_array_rules_usual_and_unusual_values(rule, instance, passes):
     ([{"k": ["x"]}, {"k": ["x"]}], True),  # no objects on the way: nothing to compare
 ])
 def test_equal_across_pointers_into_one_object(instance, passes):
-    from invoicespec.engine.fast import _EqualAcross
-
     keys = ["/k/a", "/k/b"]
     assert _passes(_EqualAcross({}, keys, []), instance) is passes
     assert passes is (not list(_keywords.VOCABULARY["x-equal-across"](None, keys, instance, {})))
@@ -578,8 +577,6 @@ def test_equal_across_pointers_into_one_object(instance, passes):
     ([{"id": 2}, 7], [{"id": 2}], True),  # an item that is not an object names nothing
 ])
 def test_references_usual_and_unusual_values(lines, sections, passes):
-    from invoicespec.engine.fast import _References
-
     value = [{"items": "/lines", "field": "/id", "target": "/sections", "key": "/id"}]
     instance = {"lines": lines, "sections": sections}
     assert _passes(_References({}, value, []), instance) is passes
@@ -623,8 +620,6 @@ class _Items(list):
     (_Items([1]), False), ("ab", False), ({"a": 1}, False), (1, False),
 ])
 def test_no_tuple_guard_written_in_place_refuses_every_tuple(types, value, refused):
-    from invoicespec.engine.fast import _NoTuple
-
     rule = _NoTuple({"type": types}, True, [])
     assert _passes(rule, value) is not refused
     assert _passes(_generated("x-fast-array", rule), value) is not refused

@@ -1,4 +1,4 @@
-"""Hoisting: the Python keywords run on the payload itself, after the compiled engine.
+"""The checks after the engine: the Python keywords run on the payload itself, after the compiled engine.
 
 jsonschema-rs runs a schema with Python keywords in a slower mode (measured: about
 1.5 times the time of the same schema without them, even where no Python keyword
@@ -30,6 +30,8 @@ from typing import Any, Protocol
 
 from invoicespec.catalog.load import SCHEMA_LISTS, SCHEMA_MAPS
 from invoicespec.catalog.nodes import Sub
+from invoicespec.engine.guards import MEMBERS
+from invoicespec.rules.json_data import plain_copy
 
 __all__ = [
     "MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "deciding", "plan_checks", "verdict_around",
@@ -37,8 +39,6 @@ __all__ = [
 
 #: Keywords whose subschemas apply depending on the value, or on another subschema's outcome.
 CONDITIONAL = frozenset({"anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas"})
-#: A check under this keyword name applies to the members an object does not declare.
-MEMBERS = "x-fast-members"
 _MAX_DEPTH = 50  # deeper than any payload the schemas describe
 _MAX_INDENT = 40  # levels of indentation in one generated function
 _MAX_LOOPS = 10  # loops nested in one generated function (Python allows 20 nested blocks, a `try` among them)
@@ -168,8 +168,10 @@ _VERDICT = """\
 def verdict(v0):
     try:
         valid = is_valid(v0)
-    except Exception:  # a value jsonschema-rs cannot read
-        return undecided(v0)
+    except Exception:  # a value jsonschema-rs cannot read: a subclass of a JSON type is read as its base
+        plain = plain_copy(v0)
+        found = None if plain is None else verdict(plain)
+        return undecided(v0) if found is None else found
     if not valid and refused is not None:
         found = refused(v0)
         return undecided(v0) if found is None else found
@@ -217,7 +219,9 @@ def compile_checks(
     the answer to the full path).
     """
     helpers = helpers or {}
-    namespace: dict[str, Any] = {"Uncertain": Uncertain, "undecided": _undecided, **helpers, **(verdict or {})}
+    namespace: dict[str, Any] = {
+        "Uncertain": Uncertain, "undecided": _undecided, "plain_copy": plain_copy, **helpers, **(verdict or {}),
+    }
     functions: list[list[str]] = []
 
     def constant(value: Any) -> str:
@@ -318,7 +322,9 @@ def _verdict_source(body: list[str]) -> list[str]:
 def verdict_around(check: Check | None, names: dict[str, Any]) -> Callable[[Any], bool | None]:
     """The verdict of ``compile_checks(..., verdict=names)`` around checks that were not generated (a
     plain function, or None: nothing to check)."""
-    namespace: dict[str, Any] = {"Uncertain": Uncertain, "undecided": _undecided, **names, "check": check}
+    namespace: dict[str, Any] = {
+        "Uncertain": Uncertain, "undecided": _undecided, "plain_copy": plain_copy, **names, "check": check,
+    }
     body = ["    pass" if check is None else "    check(v0)"]
     exec(compile("\n".join(_verdict_source(body)), "<invoicespec verdict>", "exec"), namespace)
     return namespace["verdict"]

@@ -5,7 +5,7 @@ by composition (``validators.extend``, never subclassing) with the vocabulary's
 keywords, the library's own format checker and type checker -> :class:`Validator`,
 which adds what the part's kind needs (case-insensitive header names, typed path
 parameters), the JSON-data guard, the public error records and normalization.
-Verdicts come first from the part's fast path (``_fast``: jsonschema-rs); the
+Verdicts come first from the part's fast path (:mod:`fast`: jsonschema-rs); the
 jsonschema validator decides only when that cannot tell, and writes error reports.
 Each is compiled on first need.
 """

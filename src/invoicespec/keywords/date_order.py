@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from invoicespec import rules
-from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, member
 from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
 
 
@@ -40,6 +40,13 @@ ARGUMENT_SCHEMA: dict[str, Any] = {
 }
 
 
+def out_of_order(earlier: Any, later: Any, strict: bool) -> bool:
+    """The rule: whether ``later`` is before ``earlier`` (or equal, when ``strict``); False for values that
+    cannot be ordered (absent, null, malformed, or of mixed kinds)."""
+    order = rules.compare_temporal(earlier, later)
+    return order is not None and (order > 0 or (order == 0 and strict))
+
+
 def validate(validator: Any, pairs: list[dict[str, Any]], instance: Any, schema: dict[str, Any]) -> Errors:
     if not isinstance(instance, dict):
         return
@@ -48,9 +55,8 @@ def validate(validator: Any, pairs: list[dict[str, Any]], instance: Any, schema:
         later, later_path = resolve(instance, parse_pointer(pair["later"]))
         if earlier is MISSING or later is MISSING:
             continue
-        order = rules.compare_temporal(earlier, later)  # None: absent, null, malformed, or mixed kinds
         strict = pair.get("relation", "<=") == "<"
-        if order is None or order < 0 or (order == 0 and not strict):
+        if not out_of_order(earlier, later, strict):
             continue
         relation = "after" if strict else "on or after"
         yield error(
@@ -61,6 +67,8 @@ def validate(validator: Any, pairs: list[dict[str, Any]], instance: Any, schema:
 
 def object_pointers(pairs: list[dict[str, str]]) -> list[str]:
     return [pair[side] for pair in pairs for side in ("earlier", "later")]
+
+
 # -- the OpenAPI export -------------------------------------------------------------------------------
 
 
@@ -107,6 +115,73 @@ LEGEND = (
 )
 
 
+def in_order(first: Any, second: Any, strict: bool) -> bool:
+    """True when two values are surely in order by text alone: ISO dates or date-times of the very
+    same shape (same length, same ``T``, same zone), ``first`` before ``second`` (or equal, unless
+    ``strict``). False means "ask the rule": it is never an error by itself."""
+    if type(first) is not str or type(second) is not str or len(first) != len(second):
+        return False
+    if not (first < second or (first == second and not strict)):
+        return False
+    if len(first) == 10:
+        return True  # two dates (or text that is not a date: then nothing is checked)
+    if len(first) < 19 or first[10] != second[10]:
+        return False
+    zone = first[-1]
+    if zone in "Zz":
+        return second[-1] == zone
+    if first[-6] in "+-":
+        return first[-6:] == second[-6:]
+    return second[-1] not in "Zz" and second[-6] not in "+-"  # two local date-times
+
+
+class DateOrderCheck:
+    """The keyword for verdicts: the rule (:func:`out_of_order`) with the pointers read once, and
+    same-shaped ISO values compared as text (:func:`in_order`)."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, parent_schema: dict[str, Any], value: list[dict[str, Any]], schema_path: list[Any]) -> None:
+        self.pairs = [
+            (parse_pointer(pair["earlier"]), parse_pointer(pair["later"]), pair.get("relation", "<=") == "<")
+            for pair in value
+        ]
+
+    def validate(self, instance: Any) -> None:
+        if not isinstance(instance, dict):
+            return
+        for earlier, later, strict in self.pairs:
+            first = member(instance, earlier)
+            if first is MISSING:
+                continue
+            second = member(instance, later)
+            if second is MISSING or in_order(first, second, strict):
+                continue
+            if out_of_order(first, second, strict):
+                raise ValueError("dates out of order")
+
+    def inline_object(self, value: str, me: str) -> list[str]:
+        """Pairs of members of the object itself (nearly all) read and compared in place."""
+        if any(len(earlier) != 1 or len(later) != 1 for earlier, later, _ in self.pairs):
+            return [f"{me}.validate({value})"]
+        lines = []
+        for earlier, later, strict in self.pairs:
+            before = "<" if strict else "<="
+            lines += [
+                f"first = {value}.get({earlier[0]!r})",  # absent or null: nothing to compare
+                "if first is not None:",
+                f"    second = {value}.get({later[0]!r})",
+                # two dates, or two UTC date-times of the same shape, in order: the usual case, without a call
+                # (each step costs 15 to 20 ns: the length is read once, classes are compared, not type()d)
+                f"    if second is None or first.__class__ is str and second.__class__ is str and first {before} second"
+                " and (length := len(first)) == len(second) and (length == 10 or length >= 19"
+                " and first[-1] == second[-1] == 'Z' and first[10] == second[10]): pass",
+                f"    elif not in_order(first, second, {strict}):",
+                f"        {me}.validate({value})",
+            ]
+        return lines
+
+
 KEYWORD = Keyword(
     name="x-date-order",
     summary="two dates (or date-times) are in the wrong order",
@@ -120,4 +195,7 @@ KEYWORD = Keyword(
     docs_facts=facts,
     docs_legend=LEGEND,
     docs_order=1,
+
+    check=DateOrderCheck,
+    helpers={"in_order": in_order},
 )

@@ -39,6 +39,17 @@ ARGUMENT_SCHEMA: dict[str, Any] = {
 }
 
 
+#: The most digits a native integer bound may have: a power of ten that is exact as a double, whatever
+#: jsonschema-rs stores bounds as.
+_NATIVE_DIGITS = 15
+_EXACT_POWER = 22  # 10**22 is the largest power of ten a double holds exactly
+
+
+def too_many(count: rules.DigitCount, integral: int, fractional: int) -> bool:
+    """The rule: whether a count has more integral or more fractional digits than allowed."""
+    return count.integral > integral or count.fractional > fractional
+
+
 def validate(validator: Any, limits: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Errors:
     if isinstance(instance, bool) or not isinstance(instance, int | float | Decimal | str):
         return
@@ -52,7 +63,7 @@ def validate(validator: Any, limits: dict[str, Any], instance: Any, schema: dict
                 f"'.' with digits after it, with {allowed} (such as '1234.50')"
             )
         return
-    if count.integral > most_integral or count.fractional > most_fractional:
+    if too_many(count, most_integral, most_fractional):
         yield error(
             f"has {count.integral} integral and {count.fractional} fractional digits: {allowed} are allowed"
         )
@@ -123,6 +134,66 @@ def describe(limits: dict[str, Any], path: str) -> list[tuple[str, tuple[str, ..
     return [("a number, or a decimal string, with " + constraint(limits).removeprefix("digits: "), ())]
 
 
+def engine_schema(limits: dict[str, Any], lean: bool = False) -> dict[str, Any]:
+    """The keyword as native branches, with the rule as the last resort (floats, Decimals, huge integers).
+
+    ``lean``: only text is checked, and :class:`DigitsCheck` runs the rule on numbers after (an ``if`` costs
+    jsonschema-rs less on a number than the branches below).
+    """
+    integral, fractional = limits["integer"], limits["fraction"]
+    text = {
+        "type": "string",
+        "maxLength": 1000,
+        "pattern": r"^-?[0-9]+(?:\.[0-9]+)?$",
+        "allOf": [{"pattern": rf"^-?0*(?:[1-9][0-9]{{0,{integral - 1}}})?(?:\.[0-9]{{0,{fractional}}}0*)?$"}],
+    }
+    if lean:
+        return {"if": {"type": "string"}, "then": text}
+    branches: list[dict[str, Any]] = [{"not": {"type": ["string", "number"]}}, text]
+    if integral <= _NATIVE_DIGITS:
+        branches.append({"type": "integer", "exclusiveMaximum": 10**integral, "exclusiveMinimum": -(10**integral)})
+    branches.append({"x-digits": limits})
+    return {"anyOf": branches}
+
+
+class DigitsCheck:
+    """The keyword on numbers, after a lean engine (:func:`engine_schema`) let every number through."""
+
+    __slots__ = ("integral", "fractional", "bound")
+
+    def __init__(self, parent_schema: dict[str, Any], value: dict[str, Any], schema_path: list[Any]) -> None:
+        self.integral, self.fractional = value["integer"], value["fraction"]
+        self.bound = 10**self.integral
+
+    def inline(self, value: str, me: str) -> list[str]:
+        """Integers and integral floats below the limit (nearly all) are decided in place.
+
+        Each is compared with a bound of its own type: comparing a float with a wide int (or an int with a
+        float) costs CPython more. Floats only up to the largest exact power of ten (see :meth:`validate`).
+        """
+        bound = str(self.bound) if self.integral <= 300 else f"{me}.bound"  # a literal, unless it is huge
+        floats = (
+            f" or {value}.__class__ is float and -1e{self.integral} < {value} < 1e{self.integral}"
+            f" and {value}.is_integer()"
+        ) if self.integral <= _EXACT_POWER else ""
+        return [f"if not ({value}.__class__ is int and -{bound} < {value} < {bound}{floats}): {me}.validate({value})"]
+
+    def validate(self, instance: Any) -> None:
+        """A float is counted as the rule reads it, by its shortest text: below a power of ten that is no
+        float, the nearest float prints as that power, of one digit more, so only the rule can tell."""
+        kind = type(instance)
+        if kind is int or kind is float:
+            if -self.bound < instance < self.bound and (
+                kind is int or self.integral <= _EXACT_POWER and instance.is_integer()
+            ):
+                return  # only integral digits, fewer than the limit
+        elif kind is str or kind is bool or not isinstance(instance, int | float | Decimal):
+            return  # text is checked by the engine; other values are not numbers
+        count = rules.count_digits(instance)
+        if count is not None and too_many(count, self.integral, self.fractional):
+            raise ValueError("too many digits")
+
+
 KEYWORD = Keyword(
     name="x-digits",
     summary="the number has too many integral or fractional digits, or is not a decimal",
@@ -133,4 +204,8 @@ KEYWORD = Keyword(
     docs_rules=describe,
     docs_constraint=constraint,
     docs_order=8,
+
+    lean_check=DigitsCheck,
+    engine_schema=engine_schema,
+    bounds_numbers=True,
 )

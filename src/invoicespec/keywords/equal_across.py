@@ -5,12 +5,14 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from invoicespec import rules
 from invoicespec.rules.canonical import canonical
-from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, values_at
 from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+from invoicespec.keywords.array_check import ArrayCheck
 
 
 ARGUMENT_SCHEMA: dict[str, Any] = {
@@ -26,28 +28,94 @@ ARGUMENT_SCHEMA: dict[str, Any] = {
 }
 
 
+def differing(values: list[Any]) -> Iterator[tuple[int, int]]:
+    """The rule: ``(index, first)`` for each value that is not the same JSON value as the first one present,
+    at ``first`` (absent and null values are skipped)."""
+    first: int | None = None
+    first_form = None
+    for index, value in enumerate(values):
+        if value is MISSING or value is None:
+            continue
+        form = canonical(value)
+        if first is None:
+            first, first_form = index, form
+        elif form != first_form:
+            yield index, first
+
+
 def validate(validator: Any, pointers: list[str], instance: Any, schema: dict[str, Any]) -> Errors:
     if not isinstance(instance, list):
         return
     for pointer in pointers:
         key = parse_pointer(pointer)
-        first: tuple[int, Any] | None = None
-        for index, item in enumerate(instance):
-            value, path = resolve(item, key)
-            if value is MISSING or value is None:
-                continue
-            if first is None:
-                first = (index, value)
-            elif canonical(value) != canonical(first[1]):
-                yield error(
-                    f"{pointer[1:]} must be the same in every item: {rules.short(value)} here, but "
-                    f"{rules.short(first[1])} in item {first[0]}",
-                    path=[index, *path], instance=value,
-                )
+        found = [resolve(item, key) for item in instance]
+        for index, first in differing([value for value, _ in found]):
+            value, path = found[index]
+            yield error(
+                f"{pointer[1:]} must be the same in every item: {rules.short(value)} here, but "
+                f"{rules.short(found[first][0])} in item {first}",
+                path=[index, *path], instance=value,
+            )
+
+
+class EqualAcrossCheck(ArrayCheck):
+    """The keyword for verdicts: the rule (:func:`differing`) without its messages, after shortcuts that
+    find the usual arrays valid without canonical forms."""
+
+    __slots__ = ("groups",)
+
+    def __init__(self, parent_schema: dict[str, Any], value: list[str], schema_path: list[Any]) -> None:
+        super().__init__(parent_schema, value, schema_path)
+        groups: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for parts in self.keys:  # pointers into one object of each item (/taxLocation/country, /taxLocation/region)
+            groups.setdefault(parts[:-1], []).append(parts)
+        self.groups = [(prefix, [parts[-1] for parts in keys], keys) for prefix, keys in groups.items()]
+
+    def validate(self, instance: Any) -> None:
+        if not isinstance(instance, list) or len(instance) < 2:
+            return
+        for prefix, names, keys in self.groups:
+            if not (prefix and same_text(values_at(instance, prefix), names)):
+                for parts in keys:
+                    self._same(values_at(instance, parts))
+
+    @staticmethod
+    def _same(values: list[Any]) -> None:
+        """Every value present the same JSON value, or ValueError."""
+        first = values[0]
+        if type(first) is str and values.count(first) == len(values):
+            return  # the usual case: the same text in every item
+        absent = values.count(MISSING) + values.count(None)
+        if absent == len(values):
+            return
+        first = next(value for value in values if value is not MISSING and value is not None)
+        # Equal in Python, equal in JSON for text and objects of text (True == 1 is where it does not): the
+        # usual cases are found the same without canonical forms.
+        if (type(first) is str or type(first) is dict and set(map(type, first.values())) <= {str}) and (
+            values.count(first) + absent == len(values)
+        ):
+            return
+        if next(differing(values), None) is not None:
+            raise ValueError("not the same in every item")
+
+
+def same_text(objects: list[Any], names: list[str]) -> bool:
+    """True when every item's object is equal to the first one, whose members ``names`` are text or absent:
+    those are then the same in every item (equal in Python, and for text in JSON too). False: ask each."""
+    first = objects[0]
+    if type(first) is not dict or objects.count(first) != len(objects):
+        return False
+    for name in names:
+        value = first.get(name)
+        if value is not None and type(value) is not str:
+            return False
+    return True
 
 
 def item_pointers(pointers: list[str]) -> list[str]:
     return pointers
+
+
 # -- the OpenAPI export -------------------------------------------------------------------------------
 
 
@@ -83,4 +151,5 @@ KEYWORD = Keyword(
     docs_rules=describe,
     docs_cross_field=True,
     docs_order=5,
+    check=EqualAcrossCheck,
 )

@@ -31,6 +31,8 @@ def normalize(enabled: bool, value: Any) -> Any:
     """The compact upper-case form."""
     result = rules.check_iban(value) if enabled is True else None
     return result.compact if result is not None and result.compact is not None else value
+
+
 # -- the OpenAPI export -------------------------------------------------------------------------------
 
 #: The shape of an IBAN as the rule accepts it: two letters, two check digits, 11 to 30 more letters or
@@ -89,6 +91,20 @@ def template_globals() -> dict[str, Any]:
     return {"IBAN_MESSAGES": tuple(found)}
 
 
+class IbanCheck:
+    """The keyword for verdicts: the rule (``check_iban``, cached) without building a message."""
+
+    __slots__ = ("enabled",)
+
+    def __init__(self, parent_schema: dict[str, Any], value: bool, schema_path: list[Any]) -> None:
+        self.enabled = value
+
+    def validate(self, instance: Any) -> None:
+        result = rules.check_iban(instance) if self.enabled else None
+        if result is not None and result.problem is not None:
+            raise ValueError(result.problem)
+
+
 KEYWORD = Keyword(
     name="x-iban",
     summary="the IBAN is not valid",
@@ -102,4 +118,5 @@ KEYWORD = Keyword(
     docs_section="ibans",
     docs_globals=template_globals,
     docs_order=10,
+    check=IbanCheck,
 )

@@ -41,7 +41,7 @@ def relative_pointer(description: str | None = None) -> dict[str, Any]:
 class Keyword:
     """One custom keyword: its name, what its errors mean, and each engine's and output's way with it."""
 
-    #: The keyword as schemas spell it (``x-`` and a name).
+    #: The keyword as schemas spell it (an ``x-`` name).
     name: str
     #: What an error of this keyword means, in one line (the table ``invoicespec.KEYWORDS``).
     summary: str
@@ -81,3 +81,13 @@ class Keyword:
     docs_legend: str | None = None
     #: Where its rules come among the rules of one location in the reference (smaller first).
     docs_order: int | None = None
+    #: The fast path's check, ``cls(parent_schema, argument, schema_path)`` (``engine.checks.Rule``); None: validate.
+    check: type | None = None
+    #: The check after a lean engine, where it differs from ``check`` (the engine ran part of the rule).
+    lean_check: type | None = None
+    #: ``(argument, lean) -> subschema`` of standard keywords the fast path's engine runs in its place; None: Python.
+    engine_schema: Callable[[Any, bool], dict[str, Any]] | None = None
+    #: Names the check's generated source uses -> the functions they stand for (``compile_checks``' helpers).
+    helpers: Mapping[str, Callable[..., Any]] | None = None
+    #: Whether the keyword's limits keep numbers within JSON's range (the engine then adds no range check).
+    bounds_numbers: bool = False

@@ -48,6 +48,8 @@ def normalize(options: dict[str, Any], value: Any) -> Any:
     """E.164."""
     result = rules.check_phone(value, options.get("defaultRegion"))
     return result.e164 if result is not None and result.e164 is not None else value
+
+
 # -- the OpenAPI export -------------------------------------------------------------------------------
 
 #: The characters the rule accepts (digits, one leading ``+``, separators), with at least one digit.
@@ -108,6 +110,20 @@ def template_globals() -> dict[str, Any]:
     return {"PHONE_MESSAGES": tuple(rules.PHONE_MESSAGES.values())}
 
 
+class PhoneCheck:
+    """The keyword for verdicts: the rule (``check_phone``, cached) without building a message."""
+
+    __slots__ = ("region",)
+
+    def __init__(self, parent_schema: dict[str, Any], value: dict[str, Any], schema_path: list[Any]) -> None:
+        self.region = value.get("defaultRegion")
+
+    def validate(self, instance: Any) -> None:
+        result = rules.check_phone(instance, self.region)
+        if result is not None and result.problem is not None:
+            raise ValueError(result.problem)
+
+
 KEYWORD = Keyword(
     name="x-phone",
     summary="the phone number is not valid (GetBill's five messages)",
@@ -122,4 +138,5 @@ KEYWORD = Keyword(
     docs_section="phones",
     docs_globals=template_globals,
     docs_order=9,
+    check=PhoneCheck,
 )

@@ -5,11 +5,12 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from invoicespec import rules
 from invoicespec.rules.canonical import canonical
-from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, member, values_at
 from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
 
 
@@ -38,6 +39,19 @@ ARGUMENT_SCHEMA: dict[str, Any] = {
 }
 
 
+def dangling(values: list[Any], keys: list[Any]) -> Iterator[int]:
+    """The rule: the index of each value (present, not null) that is no key (equal as JSON values), unless it
+    is of a JSON type no key has (``type`` reports it). Absent and null keys are no keys."""
+    known = {canonical(key) for key in keys if key is not MISSING and key is not None}
+    kinds = {kind for kind, _ in known}
+    for index, value in enumerate(values):
+        if value is MISSING or value is None:
+            continue
+        form = canonical(value)
+        if form not in known and (not kinds or form[0] in kinds):
+            yield index
+
+
 def validate(validator: Any, links: list[dict[str, Any]], instance: Any, schema: dict[str, Any]) -> Errors:
     if not isinstance(instance, dict):
         return
@@ -47,18 +61,14 @@ def validate(validator: Any, links: list[dict[str, Any]], instance: Any, schema:
             continue
         targets, _ = resolve(instance, parse_pointer(link["target"]))
         field, key = parse_pointer(link["field"]), parse_pointer(link["key"])
+        keys = [resolve(target, key)[0] for target in (targets if isinstance(targets, list) else ())]
+        found = [resolve(item, field) for item in sources]
         known: dict[Any, Any] = {}
-        for target in targets if isinstance(targets, list) else ():
-            value, _ = resolve(target, key)
+        for value in keys:
             if value is not MISSING and value is not None:
                 known.setdefault(canonical(value), value)
-        kinds = {kind for kind, _ in known}
-        for index, item in enumerate(sources):
-            value, path = resolve(item, field)
-            if value is MISSING or value is None or canonical(value) in known:
-                continue
-            if kinds and canonical(value)[0] not in kinds:
-                continue  # a value of another type than the keys: `type` reports it
+        for index in dangling([value for value, _ in found], keys):
+            value, path = found[index]
             yield error(
                 f"{link['field'][1:]} {rules.short(value)} names no item of {link['target'][1:]} by its "
                 f"{_known(link['key'][1:], list(known.values()))})",
@@ -67,7 +77,7 @@ def validate(validator: Any, links: list[dict[str, Any]], instance: Any, schema:
 
 
 def _known(key_name: str, values: list[Any]) -> str:
-    """``key (the key values there are ...``: what x-references allows, for its message."""
+    """``key (the key values there are ...``: what the keyword allows, for its message."""
     if not values:
         return f"{key_name} (there are none"
     listed = ", ".join(rules.short(v) for v in values[:10])
@@ -76,6 +86,8 @@ def _known(key_name: str, values: list[Any]) -> str:
 
 def object_pointers(links: list[dict[str, str]]) -> list[str]:
     return [link[side] for link in links for side in ("items", "target")]
+
+
 # -- the OpenAPI export -------------------------------------------------------------------------------
 
 
@@ -108,6 +120,75 @@ def describe(links: list[dict[str, Any]], path: str) -> list[tuple[str, tuple[st
     ]
 
 
+class ReferencesCheck:
+    """The keyword for verdicts: the rule (:func:`dangling`) without its messages, after a shortcut that finds
+    the usual links valid with sets (:func:`named`)."""
+
+    __slots__ = ("links", "names")
+
+    def __init__(self, parent_schema: dict[str, Any], value: list[dict[str, Any]], schema_path: list[Any]) -> None:
+        self.links = [
+            tuple(parse_pointer(link[name]) for name in ("items", "field", "target", "key")) for link in value
+        ]
+        # the usual links, of one-member pointers: their names
+        self.names = [
+            tuple(parts[0] for parts in link) if all(len(parts) == 1 for parts in link) else None
+            for link in self.links
+        ]
+
+    def inline(self, value: str, me: str) -> list[str]:
+        """Links of one-member pointers (nearly all) decided in place by :func:`named`; the rule otherwise."""
+        if None in self.names:
+            return [f"{me}.validate({value})"]
+        usual = " and ".join(f"named({value}, {', '.join(map(repr, names or ()))})" for names in self.names)
+        return [f"if not (type({value}) is dict and {usual}): {me}.validate({value})"]
+
+    def validate(self, instance: Any) -> None:
+        if not isinstance(instance, dict):
+            return
+        for (items, field, target, key), names in zip(self.links, self.names):
+            if names is not None and type(instance) is dict and named(instance, *names):
+                continue
+            sources = member(instance, items)
+            if not isinstance(sources, list):
+                continue
+            if next(dangling(values_at(sources, field), values_at(member(instance, target), key)), None) is not None:
+                raise ValueError("names no item")
+
+
+#: The types of keys and values :func:`named` decides with sets alone: equal in Python exactly when their
+#: canonical forms are equal (``None`` stands for absent or null: skipped).
+_SET_KINDS = frozenset({int, str, type(None)})
+
+
+def named(instance: dict[str, Any], items: str, field: str, target: str, key: str) -> bool:
+    """True when every item of ``instance[items]`` names, by ``field``, an item of ``instance[target]``
+    by its ``key``, or names none, decided with a set: lists of plain objects, keys of integers and text
+    (the usual case). False means "ask the rule": it is never an error by itself.
+
+    Python's equality is JSON's for such keys, whatever the value: a value equal to none of them is left to
+    the rule, and one equal to a key is equal in JSON too (1.0 to 1), or of a type no key has (True to 1),
+    which the rule leaves to ``type``. Plain loops: a comprehension costs a call.
+    """
+    sources, targets = instance.get(items), instance.get(target)
+    if type(sources) is not list or type(targets) is not list:
+        return False
+    keys = set()
+    try:
+        for item in targets:
+            found = item.get(key)
+            if found.__class__ not in _SET_KINDS:  # a bool among the keys: True == 1 in Python, not in JSON
+                return False
+            keys.add(found)
+        for item in sources:
+            found = item.get(field)
+            if found is not None and found not in keys:
+                return False
+    except (AttributeError, TypeError):  # an item that is not an object, a value that is not hashable
+        return False
+    return True
+
+
 KEYWORD = Keyword(
     name="x-references",
     summary="a field names an item of another array that does not exist",
@@ -119,4 +200,6 @@ KEYWORD = Keyword(
     docs_rules=describe,
     docs_cross_field=True,
     docs_order=3,
+    check=ReferencesCheck,
+    helpers={"named": named},
 )

@@ -33,6 +33,8 @@ def validate(validator: Any, names: list[str], instance: Any, schema: dict[str, 
 
 def object_pointers(names: list[str]) -> list[str]:
     return [f"/{name}" for name in names]
+
+
 # -- the OpenAPI export -------------------------------------------------------------------------------
 
 
@@ -65,6 +67,11 @@ def one_of(names: list[str]) -> list[str]:
     return list(names)
 
 
+def engine_schema(names: list[str], lean: bool = False) -> dict[str, Any]:
+    """The keyword in standard keywords: an ``anyOf`` of ``required``."""
+    return {"anyOf": [{"required": [name]} for name in names]}
+
+
 KEYWORD = Keyword(
     name="x-required-any-of",
     summary="at least one of several fields must be present",
@@ -78,4 +85,5 @@ KEYWORD = Keyword(
     docs_cross_field=True,
     docs_one_of=one_of,
     docs_order=2,
+    engine_schema=engine_schema,
 )

@@ -39,6 +39,7 @@ from invoicespec.rules.pointer import MISSING
 
 __all__ = ["REQUEST_KEYWORDS", "RESPONSE_KEYWORDS", "VOCABULARY", "compile_pattern", "pattern_search"]
 
+
 @lru_cache(maxsize=None)
 def compile_pattern(pattern: str) -> Any:
     """Compile an ECMA-262 pattern with RE2 (patterns come from schemas, so the cache is bounded).

@@ -5,12 +5,14 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from invoicespec import rules
 from invoicespec.rules.canonical import canonical
-from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, values_at
 from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+from invoicespec.keywords.array_check import ArrayCheck
 
 
 ARGUMENT_SCHEMA: dict[str, Any] = {
@@ -26,29 +28,39 @@ ARGUMENT_SCHEMA: dict[str, Any] = {
 }
 
 
+def repeats(rows: list[Any]) -> Iterator[tuple[int, int]]:
+    """The rule: ``(index, first)`` for each row of key values (all present and not null) that is the same
+    as an earlier row's, first met at ``first`` (equal as JSON values)."""
+    seen: dict[Any, int] = {}
+    for index, values in enumerate(rows):
+        if any(value is MISSING or value is None for value in values):
+            continue  # an absent key is reported by `required`, if it is required
+        key = tuple(canonical(value) for value in values)
+        if key in seen:
+            yield index, seen[key]
+        else:
+            seen[key] = index
+
+
 def validate(validator: Any, pointers: list[str], instance: Any, schema: dict[str, Any]) -> Errors:
     if not isinstance(instance, list):
         return
     keys = [parse_pointer(pointer) for pointer in pointers]
-    seen: dict[Any, int] = {}
-    for index, item in enumerate(instance):
-        values = [resolve(item, key) for key in keys]
-        if any(value is MISSING or value is None for value, _ in values):
-            continue  # an absent key is reported by `required`, if it is required
-        key = tuple(canonical(value) for value, _ in values)
-        if key not in seen:
-            seen[key] = index
-            continue
+    found = [[resolve(item, key) for key in keys] for item in instance]
+    for index, first in repeats([[value for value, _ in values] for values in found]):
+        values = found[index]
         shown = ", ".join(f"{pointer[1:]} {rules.short(value)}" for pointer, (value, _) in zip(pointers, values))
         first_value, first_path = values[0]
         yield error(
-            f"{shown} is already used by item {seen[key]}: it must be unique within the array",
+            f"{shown} is already used by item {first}: it must be unique within the array",
             path=[index, *first_path], instance=first_value,
         )
 
 
 def item_pointers(pointers: list[str]) -> list[str]:
     return pointers
+
+
 # -- the OpenAPI export -------------------------------------------------------------------------------
 
 
@@ -76,6 +88,31 @@ def describe(pointers: list[str], path: str) -> list[tuple[str, tuple[str, ...]]
              "skipped)", tuple(path + "/*" + pointer for pointer in pointers))]
 
 
+class UniqueByCheck(ArrayCheck):
+    """The keyword for verdicts: the rule (:func:`repeats`) without its messages, after a shortcut that finds
+    the usual arrays valid without canonical forms."""
+
+    __slots__ = ()
+
+    def validate(self, instance: Any) -> None:
+        if not isinstance(instance, list) or len(instance) < 2:
+            return
+        if len(self.keys) == 1:
+            values: list[Any] = values_at(instance, self.keys[0])
+        else:
+            values = list(zip(*(values_at(instance, parts) for parts in self.keys)))
+        # Distinct in Python, distinct in JSON (equal canonical forms are equal values): the usual case, decided
+        # without canonical forms. Values equal in Python may still differ in JSON (1 and True): the rule decides.
+        try:
+            if len(set(values)) == len(values):
+                return
+        except TypeError:  # an object or an array among the values
+            pass
+        rows = [(value,) for value in values] if len(self.keys) == 1 else values
+        if next(repeats(rows), None) is not None:
+            raise ValueError("not unique")
+
+
 KEYWORD = Keyword(
     name="x-unique-by",
     summary="two items of an array share a key that must be unique",
@@ -87,4 +124,5 @@ KEYWORD = Keyword(
     docs_rules=describe,
     docs_cross_field=True,
     docs_order=4,
+    check=UniqueByCheck,
 )

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from invoicespec.rules.pointer import format_pointer
 from invoicespec.rules import short
 from invoicespec._errors import Error
 
-__all__ = ["MAX_DEPTH", "WIDEST", "check_json", "copy_json", "json_type"]
+__all__ = ["MAX_DEPTH", "WIDEST", "check_json", "copy_json", "json_type", "plain_copy"]
 
 #: The deepest nesting a payload may have (real invoices stay under 10).
 MAX_DEPTH = 100
@@ -111,6 +112,46 @@ def check_json(instance: Any, max_depth: int = MAX_DEPTH) -> list[Error]:
         if len(errors) >= MAX_REPORTED:
             break
     return errors
+
+
+class _NotPlain(Exception):
+    pass
+
+
+#: Each JSON type's class -> what gives a subclass's value as that very class, whatever the subclass overrides.
+_AS_BASE: dict[type, Callable[[Any], Any]] = {str: str.__str__, int: int.__int__, float: float.__float__}
+
+
+def plain_copy(value: Any) -> Any:
+    """``value`` with every subclass of ``str``, ``int``, ``float``, ``dict`` and ``list`` made its base class
+    (the same JSON value): engines that know only the exact classes can then read it. None when there is no
+    such subclass, or when a value is of none of those classes (nor ``bool``, ``None``, ``Decimal``) or nests
+    deeper than :data:`MAX_DEPTH`: nothing a plain copy would help with."""
+    found = [False]
+
+    def copy(item: Any, depth: int) -> Any:
+        kind = type(item)
+        if kind is str or kind is int or kind is float or kind is bool or item is None or kind is Decimal:
+            return item
+        if depth >= MAX_DEPTH:
+            raise _NotPlain
+        if isinstance(item, dict):
+            found[0] |= kind is not dict
+            return {copy(key, depth + 1): copy(member, depth + 1) for key, member in dict.items(item)}
+        if isinstance(item, list):
+            found[0] |= kind is not list
+            return [copy(member, depth + 1) for member in list.__iter__(item)]
+        for base, as_base in _AS_BASE.items():
+            if isinstance(item, base) and not isinstance(item, bool):
+                found[0] = True
+                return as_base(item)
+        raise _NotPlain
+
+    try:
+        copied = copy(value, 0)
+    except _NotPlain:
+        return None
+    return copied if found[0] else None
 
 
 def json_type(value: Any) -> str:

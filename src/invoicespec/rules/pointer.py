@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
-__all__ = ["MISSING", "format_pointer", "parse_pointer", "resolve"]
+__all__ = ["MISSING", "format_pointer", "member", "parse_pointer", "resolve", "values_at"]
 
 
 class _Missing:
@@ -47,3 +48,44 @@ def resolve(document: Any, parts: tuple[str, ...]) -> tuple[Any, list[str | int]
         else:
             return MISSING, path
     return node, path
+
+
+def member(item: Any, parts: tuple[str, ...]) -> Any:
+    """The value at ``parts`` in ``item``, or MISSING: :func:`resolve`'s value, with plain objects
+    (nearly all) looked up directly."""
+    value = item
+    for part in parts:
+        if type(value) is not dict:
+            return resolve(item, parts)[0]
+        value = value.get(part, MISSING)
+        if value is MISSING:
+            break
+    return value
+
+
+_GET: Callable[[Any, Any], Any] = dict.get  # read in C: the overloads of dict.get say no more
+
+
+def values_at(items: Any, parts: tuple[str, ...]) -> list[Any]:
+    """The value at ``parts`` in each item of a list (None or MISSING where there is none: the same to every
+    caller); none for anything else."""
+    if not isinstance(items, list):
+        return []
+    try:  # objects all the way down (nearly always), read in C: members as stored, None where absent
+        if len(parts) == 1:
+            return list(map(_GET, items, repeat(parts[0])))
+        if len(parts) == 2:
+            return list(map(_GET, map(_GET, items, repeat(parts[0])), repeat(parts[1])))
+    except TypeError:  # an item, or a value on the way, that is not an object
+        pass
+    if len(parts) == 1:  # the usual pointers, looked up in place
+        name = parts[0]
+        return [item.get(name, MISSING) if type(item) is dict else member(item, parts) for item in items]
+    if len(parts) == 2:
+        outer, name = parts
+        return [
+            inner.get(name, MISSING) if type(item) is dict and type(inner := item.get(outer)) is dict
+            else member(item, parts)
+            for item in items
+        ]
+    return [member(item, parts) for item in items]
