@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from invoicespec import rules
+from invoicespec.engine.descend import resolver_of
 from invoicespec.rules.json_data import copy_json
 from invoicespec.keywords.standard import compile_pattern, pattern_search
 
@@ -24,7 +25,7 @@ Path = tuple[str | int, ...]
 def normalize(validator: Any, instance: Any) -> Any:
     """A normalized copy of ``instance``, which ``validator`` (jsonschema) has found valid."""
     changes: list[tuple[Path, Any]] = []
-    _collect(validator, validator.schema, validator._resolver, instance, (), changes)
+    _collect(validator, validator.schema, resolver_of(validator), instance, (), changes)
     result = copy_json(instance)
     for path, value in changes:
         if not path:
@@ -44,7 +45,8 @@ def _collect(validator, schema: Any, resolver, instance: Any, path: Path, out: l
         _collect(validator, resolved.contents, resolved.resolver, instance, path, out)
 
     def valid(subschema: Any) -> bool:
-        return validator.evolve(schema=subschema, _resolver=resolver).is_valid(instance)
+        # ``evolve(schema=subschema, _resolver=resolver).is_valid(instance)``, through public API
+        return next(iter(validator.descend(instance, subschema, resolver=resolver)), None) is None
 
     if isinstance(instance, str):
         if "x-phone" in schema:
