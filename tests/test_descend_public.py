@@ -66,7 +66,7 @@ def test_a_ref_into_another_document_keeps_a_validator_rebuilt_there():
     root = compile_root(_jsonschema_classes()[0], DOCUMENTS["urn:a"], REGISTRY, None)
     assert list(root.iter_errors({"x": 1.5, "y": {"k": 1}}))
     target = DOCUMENTS["urn:b"]["$defs"]["x"]
-    kept = [made for made, _ in descend._EVOLVED.values() if made is not descend._CANNOT and made.schema is target]
+    kept = [made for (made, _), _ in descend._EVOLVED.values() if made is not descend._CANNOT and made.schema is target]
     assert kept and resolver_of(kept[0]).lookup("#/$defs/s").contents is DOCUMENTS["urn:b"]["$defs"]["s"]
 
 

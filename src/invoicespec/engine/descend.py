@@ -33,7 +33,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
-__all__ = ["compile_root", "descend", "install", "resolver_of"]
+__all__ = ["compile_root", "descend", "holds", "install", "resolver_of"]
 
 # (class, schema, resolver, registry, format checker) ids -> (the validator, what keeps the ids
 # its own). Bounded: schemas come from the catalog, resolvers from its documents' base URIs.
@@ -46,9 +46,11 @@ _KNOWN: dict[int, tuple[weakref.ref, Any, Any, bool]] = {}
 # class -> (its stock descend, the create_resource of its dialect), for the installed classes.
 _CLASSES: dict[type, tuple[Any, Any]] = {}
 _CANNOT: Any = object()  # the kept answer "cannot be made the public way"
-# (parent, subschema) ids -> (parent, subschema, the subschema's validator), for a descend that
-# passes no resolver: the subschema's resolver is then a function of the two, found once.
-_CHILD: dict[tuple[int, int], tuple[Any, Any, Any]] = {}
+# (parent, subschema, resolver or None) ids -> (the three, (the subschema's validator, its keywords)):
+# what a descend finds, found once.
+_CHILD: dict[tuple[int, int, int], tuple[Any, Any, Any, Any]] = {}
+_NO_SCOPE = frozenset({"if", "$ref"})  # keywords jsonschema leaves out of an error's schema path
+_UNSET: Any = None  # a detail not filled in yet: what the public constructor leaves (set by install)
 
 
 def _remember(validator: Any, resolver: Any, registry: Any, dynamic: bool) -> None:
@@ -123,6 +125,15 @@ def resolver_of(validator: Any) -> Any:
     return found[1]
 
 
+def holds(validator: Any, instance: Any, schema: Any, resolver: Any) -> bool:
+    """Whether ``instance`` is valid against ``schema`` read with ``resolver``, below ``validator``.
+
+    ``validator.evolve(schema=schema, _resolver=resolver).is_valid(instance)``, which names a
+    private argument of jsonschema, through its public ``descend``.
+    """
+    return next(iter(validator.descend(instance, schema, resolver=resolver)), None) is None
+
+
 def _make(parent: Any, schema: Any, resolver: Any, own: Any, registry: Any, dynamic: bool) -> Any:
     """The validator of ``schema`` read with ``resolver`` (``parent`` reads with ``own``), or _CANNOT."""
     if isinstance(schema, dict) and "$dynamicRef" in schema:
@@ -147,57 +158,102 @@ def _make(parent: Any, schema: Any, resolver: Any, own: Any, registry: Any, dyna
     return made if root is schema else made.evolve(schema=schema)
 
 
-def _evolved(parent: Any, schema: Any, resolver: Any, own: Any, registry: Any, dynamic: bool) -> Any:
+def _evolved(parent: Any, schema: Any, resolver: Any, own: Any, registry: Any, dynamic: bool) -> tuple[Any, Any]:
     checker = parent.format_checker
     key = (id(parent.__class__), id(schema), id(resolver), id(registry), id(checker))
     found = _EVOLVED.get(key)
     if found is not None:
         return found[0]
     evolved = _make(parent, schema, resolver, own, registry, dynamic)
+    keywords = None
     if evolved is not _CANNOT:
         _remember(evolved, resolver, registry, dynamic)
+        if evolved.__class__ in _CLASSES and isinstance(schema, dict):  # 2020-12: each member that is a keyword
+            keywords = [(evolved.VALIDATORS[k], k, v) for k, v in schema.items() if k in evolved.VALIDATORS]
     if len(_EVOLVED) >= _MAX_EVOLVED:
         _EVOLVED.clear()
-    _EVOLVED[key] = (evolved, (parent.__class__, schema, resolver, registry, checker))
-    return evolved
+    _EVOLVED[key] = ((evolved, keywords), (parent.__class__, schema, resolver, registry, checker))
+    return evolved, keywords
 
 
-def _child(parent: Any, schema: Any, resolver: Any) -> Any:
-    """The kept validator of ``schema`` below ``parent`` (read with ``resolver``, or as jsonschema
-    reads a subschema: the parent's resolver, moved into the subschema when it has an ``$id``)."""
+def _child(parent: Any, schema: Any, resolver: Any) -> tuple[Any, Any]:
+    """The kept validator of ``schema`` below ``parent`` and its keywords (read with ``resolver``, or
+    as jsonschema reads a subschema: the parent's resolver, moved into the subschema when it has an
+    ``$id``)."""
     known = _known(parent) if schema is not True and schema is not False else None
     if known is None:
-        return _CANNOT
+        return _CANNOT, None
     own, registry, dynamic = known[1], known[2], known[3]
-    if resolver is not None:
-        return _evolved(parent, schema, resolver, own, registry, dynamic)
-    moved = own.in_subresource(_CLASSES[parent.__class__][1](schema))
-    evolved = _evolved(parent, schema, moved, own, registry, dynamic)
+    moved = own.in_subresource(_CLASSES[parent.__class__][1](schema)) if resolver is None else resolver
+    kept = _evolved(parent, schema, moved, own, registry, dynamic)
     if len(_CHILD) >= _MAX_EVOLVED:
         _CHILD.clear()
-    _CHILD[(id(parent), id(schema))] = (parent, schema, evolved)  # both kept alive: their ids stay their own
-    return evolved
+    # all three kept alive: their ids stay their own
+    _CHILD[(id(parent), id(schema), id(resolver))] = (parent, schema, resolver, kept)
+    return kept
 
 
 def descend(
     self: Any, instance: Any, schema: Any, path: Any = None, schema_path: Any = None, resolver: Any = None,
 ) -> Any:
-    """``Validator.descend`` as jsonschema (4.23 to 4.26) writes it, with the validator kept."""
-    child = _CHILD.get((id(self), id(schema))) if resolver is None else None
-    if child is not None and child[0] is self and child[1] is schema:
-        evolved = child[2]
+    """``Validator.descend`` as jsonschema (4.23 to 4.26) writes it, with the validator kept.
+
+    The keywords run as jsonschema's ``iter_errors`` runs them, but only the errors made at this
+    level get their details filled in: one that comes from a level below has them all already.
+    """
+    child = _CHILD.get((id(self), id(schema), id(resolver)))
+    if child is not None and child[0] is self and child[1] is schema and child[2] is resolver:
+        evolved, keywords = child[3]
     else:
-        evolved = _child(self, schema, resolver)
+        evolved, keywords = _child(self, schema, resolver)
     if evolved is _CANNOT:  # a boolean schema, a validator made elsewhere: jsonschema's own walk
         stock = _CLASSES[self.__class__][0]
-        yield from stock(self, instance, schema, path, schema_path, resolver)
+        for error in stock(self, instance, schema, path, schema_path, resolver):
+            # jsonschema's own level above would give a False schema's error its type checker
+            yield _filled(error, None, None, None, None, self.TYPE_CHECKER) if schema is False else error
         return
-    for error in evolved.iter_errors(instance):  # fills in the details and the keyword's schema path
-        if path is not None:
-            error.path.appendleft(path)
-        if schema_path is not None:
-            error.schema_path.appendleft(schema_path)
-        yield error
+    if keywords is None:  # a validator of another class (a subschema's $schema): its own iter_errors
+        for error in evolved.iter_errors(instance):
+            if path is not None:
+                error.path.appendleft(path)
+            if schema_path is not None:
+                error.schema_path.appendleft(schema_path)
+            yield error
+        return
+    for function, keyword, value in keywords:
+        errors = function(evolved, value, instance, schema)
+        if errors is None:
+            continue
+        for error in errors:
+            if (
+                error.validator is _UNSET or error.validator_value is _UNSET or error.instance is _UNSET
+                or error.schema is _UNSET
+            ):
+                error = _filled(error, keyword, value, instance, schema, evolved.TYPE_CHECKER)
+            if keyword not in _NO_SCOPE:
+                error.schema_path.appendleft(keyword)
+            if path is not None:
+                error.path.appendleft(path)
+            if schema_path is not None:
+                error.schema_path.appendleft(schema_path)
+            yield error
+
+
+def _filled(error: Any, keyword: Any, value: Any, instance: Any, schema: Any, checker: Any) -> Any:
+    """The error with its unset details filled in, as jsonschema's private ``ValidationError._set`` does.
+
+    Its type checker can only be given through the public constructor, so this is a copy: the
+    same message, paths, cause and context (whose errors then name the copy as their parent).
+    """
+    unset = _UNSET
+    return type(error)(
+        error.message, validator=keyword if error.validator is unset else error.validator,
+        path=error.relative_path, cause=error.cause, context=error.context,
+        validator_value=value if error.validator_value is unset else error.validator_value,
+        instance=instance if error.instance is unset else error.instance,
+        schema=schema if error.schema is unset else error.schema,
+        schema_path=error.relative_schema_path, parent=error.parent, type_checker=checker,
+    )
 
 
 def _create_resource_of(cls: Any) -> Any:
@@ -212,6 +268,10 @@ def _create_resource_of(cls: Any) -> Any:
 
 def install(cls: Any) -> Any:
     """Give ``cls`` (a class from ``jsonschema.validators.extend``) this :func:`descend`; returns it."""
+    global _UNSET
+    from jsonschema import ValidationError
+
+    _UNSET = ValidationError("a detail left unset").validator
     if cls not in _CLASSES:
         _CLASSES[cls] = (cls.descend, _create_resource_of(cls))
         cls.descend = descend

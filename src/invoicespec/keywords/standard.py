@@ -165,12 +165,12 @@ def _items(request: bool) -> Any:
     return items
 
 
-# $ref -> its target, per resolver and reference: jsonschema resolves each $ref anew (a URL join
+# $ref -> its target, per validator and reference: jsonschema resolves each $ref anew (a URL join
 # and a registry lookup) on every visit, a fifth of a small report's cost. Only targets from which
 # no $dynamicRef can be reached are cached, since the cached resolver carries the dynamic scope of
-# its first visit. Keyed by the resolver's identity (it is kept alive with the entry): the walk
-# keeps one resolver per kept validator (engine.descend), and a resolver's base URI and registry
-# are private to referencing. Bounded: references come from schemas.
+# its first visit. Keyed by the validator's identity (it is kept alive with the entry): the walk
+# keeps one validator per subschema and resolver (engine.descend), and a resolver's base URI and
+# registry are private to referencing. Bounded: references come from schemas.
 _RESOLVED: dict[tuple[int, str], tuple[Any, Any]] = {}
 _MAX_RESOLVED = 4096
 
@@ -183,16 +183,15 @@ def _uses_dynamic_scope(resolved: Any) -> bool:
 def _resolve(validator: Any, ref: str) -> Any:
     """``ref`` resolved as ``validator`` reads it; raises LookupError for a validator the walk did not
     make (its resolver is private to jsonschema), or referencing's error when it does not resolve."""
+    key = (id(validator), ref)
+    found = _RESOLVED.get(key)
+    if found is not None and found[0] is validator:
+        return found[1]
     from invoicespec.engine.descend import resolver_of
 
-    resolver = resolver_of(validator)
-    key = (id(resolver), ref)
-    found = _RESOLVED.get(key)
-    if found is not None and found[0] is resolver:
-        return found[1]
-    resolved = resolver.lookup(ref)
+    resolved = resolver_of(validator).lookup(ref)
     if len(_RESOLVED) < _MAX_RESOLVED and not _uses_dynamic_scope(resolved):
-        _RESOLVED[key] = (resolver, resolved)  # the resolver kept alive: its id stays its own
+        _RESOLVED[key] = (validator, resolved)  # the validator kept alive: its id stays its own
     return resolved
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from invoicespec import rules
-from invoicespec.engine.descend import resolver_of
+from invoicespec.engine.descend import holds, resolver_of
 from invoicespec.rules.json_data import copy_json
 from invoicespec.keywords.standard import compile_pattern, pattern_search
 
@@ -45,8 +45,7 @@ def _collect(validator, schema: Any, resolver, instance: Any, path: Path, out: l
         _collect(validator, resolved.contents, resolved.resolver, instance, path, out)
 
     def valid(subschema: Any) -> bool:
-        # ``evolve(schema=subschema, _resolver=resolver).is_valid(instance)``, through public API
-        return next(iter(validator.descend(instance, subschema, resolver=resolver)), None) is None
+        return holds(validator, instance, subschema, resolver)
 
     if isinstance(instance, str):
         if "x-phone" in schema:
