@@ -9,11 +9,10 @@ those new objects were a sixth of a report.
 :func:`descend` does the same walk and yields the same errors, but keeps each
 subschema's validator once made, by the subschema, the resolver it is read with
 (its base URI and dynamic scope) and what else the validator carries (registry,
-format checker). The kept validator's public ``iter_errors`` runs the keywords and
-fills in each error's details, exactly as the stock ``descend`` does; this module
-only prefixes the paths. Validators are never changed once made, so sharing them
-between threads is safe. It is installed on the library's own validator classes
-only (``engine.validator._jsonschema_classes``).
+format checker), and it fills in the details only of the errors made at each level
+(an error from a level below has them already). Validators are never changed once
+made, so sharing them between threads is safe. It is installed on the library's own
+validator classes only (``engine.validator._jsonschema_classes``).
 
 jsonschema keeps a validator's ``referencing.Resolver`` private (``_resolver``, and
 the ``_resolver=`` argument of ``evolve``; see python-jsonschema/jsonschema#1335),
@@ -25,7 +24,10 @@ validator constructed on the resource the resolver stands at (``registry=`` is
 public; jsonschema roots the resolver at the resource's ``$id``), evolved to the
 subschema. Where that cannot reproduce jsonschema's resolver (a resource without
 an ``$id``, a ``$dynamicRef`` that needs the dynamic scope, a validator this module
-did not make), the walk is jsonschema's own ``descend``, which stays exact.
+did not make), the walk is jsonschema's own ``descend``, which stays exact. Nor can
+an error's details be filled in publicly (``ValidationError._set``; its type checker
+is a constructor argument only): an error made at a level is copied once, with them
+(:func:`_filled`).
 """
 
 from __future__ import annotations
