@@ -16,6 +16,9 @@ import pytest
 import yaml
 
 from invoicespec.io import batch as _batch
+from invoicespec.io import inputs as _inputs
+from invoicespec.io import progress as _progress
+from invoicespec.io import writers as _writers
 
 try:
     import tomllib
@@ -154,7 +157,7 @@ def test_a_missing_json_lines_file(capsys, tmp_path):
 
 
 def test_a_runaway_line_is_skipped_and_reported(capsys, tmp_path, monkeypatch):
-    monkeypatch.setattr(_batch, "MAX_LINE_BYTES", 150)
+    monkeypatch.setattr(_inputs, "MAX_LINE_BYTES", 150)
     path = tmp_path / "long.jsonl"
     path.write_text(line({**GOOD, "comment": "x" * 3000}) + line(GOOD))
     status, out, err = run(capsys, "validate", OP, path)
@@ -225,8 +228,8 @@ def test_github_annotations(capsys, tmp_path, mixed_jsonl):
 
 
 def test_github_escaping():
-    assert _batch.github_data("50% off\r\nnext: a,b") == "50%25 off%0D%0Anext: a,b"
-    assert _batch.github_property("50% off\r\nnext: a,b") == "50%25 off%0D%0Anext%3A a%2Cb"
+    assert _writers.github_data("50% off\r\nnext: a,b") == "50%25 off%0D%0Anext: a,b"
+    assert _writers.github_property("50% off\r\nnext: a,b") == "50%25 off%0D%0Anext%3A a%2Cb"
 
 
 def test_junit_xml(capsys, tmp_path, mixed_jsonl):
@@ -260,7 +263,7 @@ def test_awkward_characters_keep_every_format_well_formed(capsys, tmp_path, monk
     # A lone surrogate and a control character in a field name reach the error's JSON Pointer.
     path = tmp_path / "odd.jsonl"
     path.write_text('{"x\\ud800\\u0001<&>": 1, "firstname": "A"}\n')
-    monkeypatch.setattr(_batch, "JUNIT_SPOOL_BYTES", 10)  # and the spools spill to temporary files
+    monkeypatch.setattr(_writers, "JUNIT_SPOOL_BYTES", 10)  # and the spools spill to temporary files
     for output in ("text", "json", "github", "junit"):
         status, out, err = run(capsys, "validate", OP, "--format", output, path)
         assert status == 1 and "Traceback" not in err
@@ -341,15 +344,15 @@ def test_jobs_zero_is_one_per_cpu(capsys):
 
 
 def test_when_a_progress_bar_is_drawn():
-    large = {"records": 0, "size": _batch.PROGRESS_MIN_BYTES + 1}
-    assert _batch.show_progress(enabled=True, stderr_tty=True, stdout_tty=False, **large)
-    assert _batch.show_progress(enabled=True, stderr_tty=True, stdout_tty=False,
-                                records=_batch.PROGRESS_MIN_RECORDS + 1, size=0)
-    assert not _batch.show_progress(enabled=False, stderr_tty=True, stdout_tty=False, **large)  # --no-progress
-    assert not _batch.show_progress(enabled=True, stderr_tty=False, stdout_tty=False, **large)  # not a terminal
-    assert not _batch.show_progress(enabled=True, stderr_tty=True, stdout_tty=True, **large)  # output on it too
-    assert not _batch.show_progress(enabled=True, stderr_tty=True, stdout_tty=False,
-                                    records=_batch.PROGRESS_MIN_RECORDS, size=_batch.PROGRESS_MIN_BYTES)
+    large = {"records": 0, "size": _progress.PROGRESS_MIN_BYTES + 1}
+    assert _progress.show_progress(enabled=True, stderr_tty=True, stdout_tty=False, **large)
+    assert _progress.show_progress(enabled=True, stderr_tty=True, stdout_tty=False,
+                                records=_progress.PROGRESS_MIN_RECORDS + 1, size=0)
+    assert not _progress.show_progress(enabled=False, stderr_tty=True, stdout_tty=False, **large)  # --no-progress
+    assert not _progress.show_progress(enabled=True, stderr_tty=False, stdout_tty=False, **large)  # not a terminal
+    assert not _progress.show_progress(enabled=True, stderr_tty=True, stdout_tty=True, **large)  # output on it too
+    assert not _progress.show_progress(enabled=True, stderr_tty=True, stdout_tty=False,
+                                    records=_progress.PROGRESS_MIN_RECORDS, size=_progress.PROGRESS_MIN_BYTES)
 
 
 class _Terminal(io.StringIO):
@@ -358,7 +361,7 @@ class _Terminal(io.StringIO):
 
 
 def test_the_bar_is_drawn_on_a_terminal_only(capsys, monkeypatch, bigger_input):
-    monkeypatch.setattr(_batch, "PROGRESS_MIN_BYTES", 0)  # everything is large
+    monkeypatch.setattr(_progress, "PROGRESS_MIN_BYTES", 0)  # everything is large
     status, out, err = run(capsys, "validate", OP, *bigger_input)
     assert "many.jsonl:3: not valid JSON" in err and "validating" not in err and "\r" not in err  # no bar
     terminal = _Terminal()

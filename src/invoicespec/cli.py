@@ -25,8 +25,8 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 import invoicespec
-from invoicespec.io.batch import FORMATS
 from invoicespec.io.batch import run as run_batch
+from invoicespec.io.writers import FORMATS
 from invoicespec.io.files import PayloadFileError, read_payload
 from invoicespec._errors import Error, InvalidPayload, InvoicespecError, error_line
 

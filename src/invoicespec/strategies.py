@@ -36,6 +36,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 import invoicespec
 from invoicespec.testing.generate import _as_url_text, _Builder, _vary_header_case
 from invoicespec.testing.faults import _COMMON_KINDS, _Mutations
+from invoicespec.engine.descend import resolver_of
 from invoicespec.engine.validator import kind_of
 
 __all__ = ["faults", "payloads"]
@@ -57,7 +58,7 @@ def _payloads(operation: str, part: str, rich: bool = False) -> st.SearchStrateg
     validator = invoicespec.validator(operation, part)
     inner = validator._jsonschema
     builder = _Builder(inner, request=part.startswith("request"), rich=rich)
-    strategy = builder.build([(inner.schema, inner._resolver)])
+    strategy = builder.build([(inner.schema, resolver_of(inner))])
     kind = kind_of(part)
     if kind == "headers":
         strategy = strategy.flatmap(_vary_header_case)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from invoicespec.report import normalize as _normalize
 from invoicespec.catalog.load import Catalog
-from invoicespec.engine.descend import install
+from invoicespec.engine.descend import compile_root, install, resolver_of
 from invoicespec.engine.fast import FastPath, compile_fast, enable_pruning
 from invoicespec.keywords.formats import format_checker
 from invoicespec.rules.json_data import check_json, copy_json
@@ -130,8 +130,8 @@ class Validator:
                         if self._catalog is None:
                             raise TypeError("a Validator needs a registry or a catalog")
                         registry = self._catalog.registry
-                    compiled = cls(self._schema, registry=registry, format_checker=formats)
-                    full = self._full = (compiled, declared_fields(self._schema, compiled._resolver))
+                    compiled = compile_root(cls, self._schema, registry, formats)
+                    full = self._full = (compiled, declared_fields(self._schema, resolver_of(compiled)))
         return full
 
     @property

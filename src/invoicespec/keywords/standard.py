@@ -175,11 +175,13 @@ def _items(request: bool) -> KeywordFunction:
     return items
 
 
-# $ref -> its target, per registry, base URI and reference: jsonschema resolves each $ref anew (a
-# URL join and a registry lookup) on every visit, a fifth of a small report's cost. Only targets
-# from which no $dynamicRef can be reached are cached, since the cached resolver carries the
-# dynamic scope of its first visit. Bounded: references come from schemas.
-_RESOLVED: dict[tuple[int, str, str], tuple[Any, Any]] = {}
+# $ref -> its target, per validator and reference: jsonschema resolves each $ref anew (a URL join
+# and a registry lookup) on every visit, a fifth of a small report's cost. Only targets from which
+# no $dynamicRef can be reached are cached, since the cached resolver carries the dynamic scope of
+# its first visit. Keyed by the validator's identity (it is kept alive with the entry): the walk
+# keeps one validator per subschema and resolver (engine.descend), and a resolver's base URI and
+# registry are private to referencing. Bounded: references come from schemas.
+_RESOLVED: dict[tuple[int, str], tuple[Any, Any]] = {}
 _MAX_RESOLVED = 4096
 
 
@@ -189,14 +191,17 @@ def _uses_dynamic_scope(resolved: Any) -> bool:
 
 
 def _resolve(validator: Any, ref: str) -> Any:
-    resolver = validator._resolver
-    key = (id(resolver._registry), resolver._base_uri, ref)
+    """``ref`` resolved as ``validator`` reads it; raises LookupError for a validator the walk did not
+    make (its resolver is private to jsonschema), or referencing's error when it does not resolve."""
+    key = (id(validator), ref)
     found = _RESOLVED.get(key)
-    if found is not None and found[0] is resolver._registry:
+    if found is not None and found[0] is validator:
         return found[1]
-    resolved = resolver.lookup(ref)
+    from invoicespec.engine.descend import resolver_of
+
+    resolved = resolver_of(validator).lookup(ref)
     if len(_RESOLVED) < _MAX_RESOLVED and not _uses_dynamic_scope(resolved):
-        _RESOLVED[key] = (resolver._registry, resolved)  # the registry kept alive: its id stays its own
+        _RESOLVED[key] = (validator, resolved)  # the validator kept alive: its id stays its own
     return resolved
 
 
@@ -240,8 +245,10 @@ def _ref(request: bool) -> KeywordFunction:
             return
         try:
             resolved = _resolve(validator, ref)
-        except Exception:  # unresolvable, or a lookup that fails: jsonschema's own way reports it
-            yield from validator._validate_reference(ref=ref, instance=instance)
+        except Exception:  # unresolvable, a lookup that fails, a validator made elsewhere: jsonschema's own way
+            from jsonschema import Draft202012Validator
+
+            yield from Draft202012Validator.VALIDATORS["$ref"](validator, ref, instance, schema)
             return
         yield from validator.descend(instance, resolved.contents, resolver=resolved.resolver)
 

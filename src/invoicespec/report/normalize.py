@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from invoicespec.engine.descend import holds, resolver_of
 from invoicespec.rules.json_data import copy_json
 from invoicespec.keywords.registry import REGISTRY
 from invoicespec.keywords.standard import compile_pattern, pattern_search
@@ -26,7 +27,7 @@ _NORMALIZERS = tuple((name, keyword.normalize) for name, keyword in REGISTRY.ite
 def normalize(validator: Any, instance: Any) -> Any:
     """A normalized copy of ``instance``, which ``validator`` (jsonschema) has found valid."""
     changes: list[tuple[Path, Any]] = []
-    _collect(validator, validator.schema, validator._resolver, instance, (), changes)
+    _collect(validator, validator.schema, resolver_of(validator), instance, (), changes)
     result = copy_json(instance)
     for path, value in changes:
         if not path:
@@ -46,7 +47,7 @@ def _collect(validator, schema: Any, resolver, instance: Any, path: Path, out: l
         _collect(validator, resolved.contents, resolved.resolver, instance, path, out)
 
     def valid(subschema: Any) -> bool:
-        return validator.evolve(schema=subschema, _resolver=resolver).is_valid(instance)
+        return holds(validator, instance, subschema, resolver)
 
     for name, normalized in _NORMALIZERS:
         if name in schema:

@@ -84,6 +84,7 @@ def describe_part(schema: dict, resolver: Any, *, operation: str, part: str, des
 def _describe_operation(operation_id: str) -> OperationDoc:
     import invoicespec
     from invoicespec.catalog.load import shipped
+    from invoicespec.engine.descend import resolver_of
 
     catalog = shipped()
     info = invoicespec.operation_info(operation_id)
@@ -92,7 +93,7 @@ def _describe_operation(operation_id: str) -> OperationDoc:
         validator = invoicespec.validator(operation_id, name)
         inner = validator._jsonschema
         parts.append(describe_part(
-            inner.schema, inner._resolver, operation=operation_id, part=name, description=spec.description,
+            inner.schema, resolver_of(inner), operation=operation_id, part=name, description=spec.description,
             media_type=spec.media_type, schema_file="schemas/" + catalog.files.get(spec.schema_uri, ""),
             examples=validator.examples,
         ))

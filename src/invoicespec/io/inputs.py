@@ -1,0 +1,257 @@
+"""The inputs of a batch run: the command's arguments expanded into sources, and the records they hold.
+
+An argument is a payload file, a folder (its payload files, recursively, sorted), a
+glob pattern (expanded here, so that quoted patterns work in every shell), ``-``
+(standard input) or a JSON Lines file; each becomes a :class:`Source`, or a problem
+source that is reported in its place. The sources then stream *tasks*, one per
+record: a file for the checker to read, one line of JSON Lines (read one line at a
+time, never whole, so memory stays flat), standard input's text, or a problem.
+"""
+
+from __future__ import annotations
+
+import codecs
+import glob
+import os
+import stat
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Any, NamedTuple
+
+from invoicespec.io.files import PayloadFileError, parse_json_line, read_payload
+
+__all__ = [
+    "JSONL_SUFFIXES", "MAX_LINE_BYTES", "Meta", "Source", "Task", "expand_inputs", "parse_line", "tasks_of",
+]
+
+#: Single payload files picked in directories (and .txt too for text/plain parts).
+PAYLOAD_SUFFIXES = (".json", ".yaml", ".yml")
+TEXT_SUFFIXES = (".txt",)
+#: JSON Lines: one payload per line.
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+
+#: A JSON Lines line longer than this is reported (and skipped) rather than read: one runaway line
+#: must not undo the flat memory of streaming. 64 MiB is far above any real API payload.
+MAX_LINE_BYTES = 64 * 1024 * 1024
+
+#: A record to check: ``("file", path)``, ``("line", bytes)``, ``("text", text)`` or ``("problem", message)``.
+Task = tuple[str, Any]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input: a payload file, a JSON Lines file, standard input, or a problem to report.
+
+    ``name`` is what the outputs show (the path as given or found, ``<stdin>``, or the
+    argument that failed); ``path`` is what to open (``None`` for standard input and
+    problems); ``size`` is its size in bytes when known (for the progress bar).
+    """
+
+    name: str
+    path: str | None
+    jsonl: bool = False
+    size: int | None = None
+    problem: str | None = None
+
+
+def _suffixes(text_plain: bool) -> tuple[str, ...]:
+    return PAYLOAD_SUFFIXES + JSONL_SUFFIXES + (TEXT_SUFFIXES if text_plain else ())
+
+
+def _sort_key(path: str) -> tuple[str, ...]:
+    # Component by component, as a tree lists them (a folder's files where its name sorts: "a/z.json"
+    # before "a.json"), and the same order whichever separator the platform writes.
+    return tuple(path.replace(os.sep, "/").split("/"))
+
+
+def _is_jsonl(path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in JSONL_SUFFIXES
+
+
+def _file_source(path: str) -> Source:
+    try:
+        size: int | None = os.stat(path).st_size
+    except OSError:  # reported when the file is read, with the same message as any other
+        size = None
+    return Source(path, path, _is_jsonl(path), size)
+
+
+def _stdin_size() -> int | None:
+    """Standard input's size when it is a regular file (``< big.jsonl``); ``None`` for a pipe."""
+    try:
+        info = os.fstat(sys.stdin.fileno())
+    except (AttributeError, OSError, ValueError):  # replaced, closed or captured (tests)
+        return None
+    return info.st_size if stat.S_ISREG(info.st_mode) else None
+
+
+def _walk(directory: str, suffixes: tuple[str, ...]) -> list[Source]:
+    """The payload files under ``directory``, recursively, in sorted order.
+
+    Hidden files and folders (a leading dot: ``.git``, ``.venv``) are skipped; symbolic
+    links to folders are not followed (no cycles); a folder that cannot be listed is
+    reported as a problem in its place.
+    """
+    found: list[tuple[tuple[str, ...], Source]] = []
+
+    def unreadable(error: OSError) -> None:
+        name = error.filename or directory
+        found.append((_sort_key(name), Source(name, None, problem=f"cannot be read: {error.strerror or error}")))
+
+    for root, folders, files in os.walk(directory, onerror=unreadable):
+        folders[:] = [folder for folder in folders if not folder.startswith(".")]
+        for file in files:
+            if not file.startswith(".") and os.path.splitext(file)[1].lower() in suffixes:
+                path = os.path.join(root, file)
+                found.append((_sort_key(path), _file_source(path)))
+    found.sort(key=lambda item: item[0])
+    return [source for _, source in found]
+
+
+def _glob(pattern: str, suffixes: tuple[str, ...]) -> list[Source]:
+    """A glob pattern's files (``**`` spans folders), sorted, each once.
+
+    Files the pattern names are taken whatever their extension (the pattern chose
+    them); folders it names are searched like a folder argument.
+    """
+    found: dict[str, Source] = {}
+    for match in glob.glob(pattern, recursive=True):
+        for source in _walk(match, suffixes) if os.path.isdir(match) else [_file_source(match)]:
+            found.setdefault(source.name, source)
+    return [found[name] for name in sorted(found, key=_sort_key)]
+
+
+def expand_inputs(arguments: Iterable[str], *, text_plain: bool = False, stdin_jsonl: bool = False) -> list[Source]:
+    """Expand the command's FILE arguments into sources, in a deterministic order.
+
+    ``-`` is standard input (JSON Lines with ``stdin_jsonl``). A folder gives its
+    payload files recursively, sorted (.json .yaml .yml .jsonl .ndjson, and .txt
+    when ``text_plain``). An argument with ``*``, ``?`` or ``[`` that names no
+    existing file is a glob pattern, expanded here so that quoted patterns work
+    in every shell. Anything else is a file. A folder without payload files and
+    a pattern matching nothing become problem sources (a usage error, exit 2).
+    """
+    suffixes = _suffixes(text_plain)
+    sources: list[Source] = []
+    for argument in arguments:
+        if argument == "-":
+            sources.append(Source("<stdin>", None, stdin_jsonl, _stdin_size()))
+        elif os.path.isdir(argument):
+            found = _walk(argument, suffixes)
+            sources.extend(found or [Source(argument, None, problem=(
+                f"is a directory with no payload files ({' '.join(suffixes)})"))])
+        elif any(magic in argument for magic in "*?[") and not os.path.lexists(argument):
+            found = _glob(argument, suffixes)
+            sources.extend(found or [Source(argument, None, problem="no file matches this pattern")])
+        else:
+            sources.append(_file_source(argument))
+    return sources
+
+
+# -- records -------------------------------------------------------------------------------------
+
+
+class Meta(NamedTuple):
+    """Where a record comes from: kept in the parent while its task is checked."""
+
+    source: int  # index of its source, so that outputs can group records by input file
+    file: str
+    line: int | None  # the line of a JSON Lines record, else None
+    weight: int  # bytes it accounts for, for the progress bar
+
+
+def parse_line(raw: bytes) -> Any:
+    """One JSON Lines record: strict JSON, positions given as columns of the line."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise PayloadFileError(f"is not UTF-8 text (byte {error.start})") from None
+    return parse_json_line(text)
+
+
+def _jsonl_lines(stream: IO[bytes]) -> Iterator[tuple[int, int, Task]]:
+    """``(line number, bytes, task)`` per record of a JSON Lines stream, reading one line at a time.
+
+    Blank lines are skipped (their bytes count towards the next record's). A line
+    over :data:`MAX_LINE_BYTES` is skipped in pieces and reported.
+    """
+    number = 0
+    carried = 0
+    while True:
+        raw = stream.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        weight = carried + len(raw)
+        carried = 0
+        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
+            while True:  # the rest of the runaway line, a bounded piece at a time
+                piece = stream.readline(1024 * 1024)
+                weight += len(piece)
+                if not piece or piece.endswith(b"\n"):
+                    break
+            limit = f"{MAX_LINE_BYTES // (1024 * 1024)} MiB" if MAX_LINE_BYTES >= 1024 * 1024 else (
+                f"{MAX_LINE_BYTES} bytes")
+            yield number, weight, ("problem", f"the line is longer than {limit}: not read")
+            continue
+        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        if not raw.strip():
+            carried = weight
+            continue
+        # Without its line ending, so that a parse error's column is all the position there is.
+        yield number, weight, ("line", raw[:-2] if raw.endswith(b"\r\n") else raw.rstrip(b"\n"))
+
+
+def _source_tasks(index: int, source: Source) -> Iterator[tuple[Meta, Task]]:
+    if source.problem is not None:
+        yield Meta(index, source.name, None, 0), ("problem", source.problem)
+        return
+    if not source.jsonl:
+        if source.path is not None:  # the worker reads the file itself: reading is work too
+            yield Meta(index, source.name, None, source.size or 0), ("file", source.path)
+            return
+        try:  # standard input is the parent's: read it here
+            text = read_payload("-", as_text=True)
+        except PayloadFileError as error:
+            yield Meta(index, source.name, None, 0), ("problem", str(error))
+            return
+        yield Meta(index, source.name, None, len(text)), ("text", text)
+        return
+    if source.path is None:
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            yield Meta(index, source.name, None, 0), ("problem", "standard input cannot be read")
+            return
+        yield from _stream_tasks(index, source.name, stream)
+        return
+    try:
+        handle = open(source.path, "rb", buffering=1024 * 1024)
+    except FileNotFoundError:
+        yield Meta(index, source.name, None, 0), ("problem", "no such file")
+        return
+    except OSError as error:
+        yield Meta(index, source.name, None, 0), ("problem", f"cannot be read: {error.strerror or error}")
+        return
+    with handle:
+        yield from _stream_tasks(index, source.name, handle)
+
+
+def _stream_tasks(index: int, name: str, stream: IO[bytes]) -> Iterator[tuple[Meta, Task]]:
+    lines = _jsonl_lines(stream)
+    number = 0
+    while True:
+        try:
+            number, weight, task = next(lines)
+        except StopIteration:
+            return
+        except OSError as error:  # a read failing midway (a disk or network error): the rest is lost
+            yield Meta(index, name, number + 1, 0), ("problem", f"cannot be read: {error.strerror or error}")
+            return
+        yield Meta(index, name, number, weight), task
+
+
+def tasks_of(sources: Sequence[Source]) -> Iterator[tuple[Meta, Task]]:
+    for index, source in enumerate(sources):
+        yield from _source_tasks(index, source)
