@@ -13,7 +13,7 @@ from invoicespec.outputs.docs.walk import INFERENCE, PartWalk, documented
 from invoicespec.outputs.docs.words import code
 
 if TYPE_CHECKING:
-    from invoicespec.catalog.load import Schema
+    from invoicespec.catalog.load import Operation, Schema
 
 __all__ = ["describe_part", "legend", "reference"]
 
@@ -106,7 +106,7 @@ def _describe_operation(operation_id: str) -> OperationDoc:
     )
 
 
-def _inferences(info: Any, parts: list[PartDoc]) -> tuple[Inference, ...]:
+def _inferences(info: Operation, parts: list[PartDoc]) -> tuple[Inference, ...]:
     """Every stated inference once, with where it is stated: (inline Markdown label, HTML anchor) pairs."""
     found: dict[str, list[tuple[str, str]]] = {}
     if INFERENCE.search(info.description or ""):
