@@ -19,12 +19,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib.resources import files
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from invoicespec.rules.pointer import format_pointer, parse_pointer
 from invoicespec.keywords.registry import REGISTRY
@@ -37,9 +38,9 @@ if TYPE_CHECKING:
 # Loading and checking from YAML needs jsonschema, referencing, PyYAML and phonenumbers; they are
 # imported there, not here: the compiled catalog needs none of them (a cold start's largest cost).
 
-try:
+if sys.version_info >= (3, 11):
     from importlib.resources.abc import Traversable
-except ImportError:  # Python 3.10
+else:  # Python 3.10
     from importlib.abc import Traversable
 
 __all__ = [
@@ -60,6 +61,11 @@ ONE_SCHEMA = frozenset({
 })
 SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+
+#: A schema object as loaded from YAML or JSON: its values are JSON data (hence ``Any``).
+Schema = dict[str, Any]
+#: Where a subschema sits in its document: the keys and indexes from the document's root.
+Location = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ class Operation:
 class Catalog:
     """Every schema document and operation of one schema folder."""
 
-    documents: Mapping[str, dict]
+    documents: Mapping[str, Schema]
     operations: Mapping[str, Operation]
     files: Mapping[str, str] = field(default_factory=dict)  # $id -> path relative to the folder
     #: What the fast path derives from the documents (``_fast.derive``), when the catalog comes
@@ -108,7 +114,9 @@ class Catalog:
 def _refuse(uri: str) -> Resource:
     from referencing.exceptions import NoSuchResource
 
-    raise NoSuchResource(ref=uri)
+    # referencing declares its attrs classes' __init__ through a private __dataclass_transform__ that mypy
+    # does not read, so mypy sees KeyError's constructor.
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]
 
 
 def _walk(folder: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversable]]:
@@ -131,7 +139,7 @@ def _read(relative: str, entry: Traversable) -> Any:
 
 def load_catalog(root: Traversable) -> Catalog:
     """Load and check every schema and manifest below ``root``."""
-    documents: dict[str, dict] = {}
+    documents: dict[str, Schema] = {}
     relative_of: dict[str, str] = {}
     manifests: dict[str, Any] = {}
     for relative, entry in _walk(root):
@@ -179,11 +187,12 @@ def load_catalog(root: Traversable) -> Catalog:
     return catalog
 
 
-def _registry(documents: Mapping[str, dict]) -> Registry:
+def _registry(documents: Mapping[str, Schema]) -> Registry:
     import jsonschema_specifications
     from referencing import Registry
     from referencing.jsonschema import DRAFT202012
 
+    # Registry's attrs __init__ (retrieve= is its field _retrieve's alias) is unseen by mypy, as in _refuse.
     registry: Registry = Registry(retrieve=_refuse)  # type: ignore[call-arg]
     registry = registry.with_resources(jsonschema_specifications.REGISTRY.items())  # the 2020-12 meta-schemas
     return registry.with_resources(
@@ -215,7 +224,7 @@ def _check(validator: Draft202012Validator, document: Any, relative: str) -> Non
     raise SchemaError(f"{relative}: at {where}: {message}")
 
 
-def _operation(relative: str, manifest: dict, documents: Mapping[str, dict]) -> Operation:
+def _operation(relative: str, manifest: Mapping[str, Any], documents: Mapping[str, Schema]) -> Operation:
     folders = relative.split("/")
     if len(folders) != 3:
         raise SchemaError(f"{relative}: a manifest must sit at <api>/<operation>/{MANIFEST_NAME}")
@@ -250,9 +259,9 @@ def part_order(name: str) -> tuple[int, str]:
     return ({"request": 0, "request.headers": 1, "request.path": 2}.get(name, 3), name)
 
 
-def subschemas(schema: Any, pointer: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple, dict]]:
+def subschemas(schema: Any, pointer: Location = ()) -> Iterator[tuple[Location, Schema]]:
     """Every schema object inside ``schema`` (itself included), with its location."""
-    stack = [(pointer, schema)]
+    stack: list[tuple[Location, Any]] = [(pointer, schema)]
     while stack:
         where, node = stack.pop()
         if not isinstance(node, dict):
@@ -267,7 +276,7 @@ def subschemas(schema: Any, pointer: tuple[str | int, ...] = ()) -> Iterator[tup
                 stack.append(((*where, key), value))
 
 
-def reachable(roots: Iterable[tuple[Any, Any]]) -> Iterator[tuple[dict, Any]]:
+def reachable(roots: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Schema, Any]]:
     """Every schema object below ``roots`` (schema, resolver pairs), each once, following ``$ref``;
     each comes with the resolver in force where it sits (for its own relative references)."""
     seen: set[int] = set()
@@ -290,7 +299,7 @@ def reachable(roots: Iterable[tuple[Any, Any]]) -> Iterator[tuple[dict, Any]]:
                 stack.append((item, resolver))
 
 
-def _check_references(registry: Registry, uri: str, document: dict, relative: str) -> None:
+def _check_references(registry: Registry, uri: str, document: Schema, relative: str) -> None:
     from referencing.exceptions import Unresolvable
 
     resolver = registry.resolver(base_uri=uri)
@@ -308,8 +317,8 @@ def _check_references(registry: Registry, uri: str, document: dict, relative: st
                 ) from None
 
 
-def _check_semantics(document: dict, relative: str) -> None:
-    def fail(where: tuple, message: str) -> None:
+def _check_semantics(document: Schema, relative: str) -> None:
+    def fail(where: Location, message: str) -> NoReturn:
         raise SchemaError(f"{relative}: at {format_pointer(where) or '(root)'}: {message}")
 
     from invoicespec.rules.ecma import PatternError
@@ -347,7 +356,9 @@ def _check_semantics(document: dict, relative: str) -> None:
         _check_declared(where, item_pointers, item_fields, fail)
 
 
-def _check_declared(where: tuple, pointers: list[str], declared: Any, fail) -> None:
+def _check_declared(
+    where: Location, pointers: list[str], declared: Any, fail: Callable[[Location, str], NoReturn],
+) -> None:
     """Each pointer's first field is declared (when the schema declares its fields in place)."""
     if not isinstance(declared, dict):
         return
@@ -380,7 +391,7 @@ def digest(root: Traversable) -> str:
     return hasher.hexdigest()
 
 
-def compiled(root: Traversable, derive: Callable[[Catalog], dict]) -> dict:
+def compiled(root: Traversable, derive: Callable[[Catalog], dict[str, Any]]) -> dict[str, Any]:
     """The compiled catalog of ``root`` as JSON data: loaded and checked in full here, plus
     ``derive(catalog)`` (what the fast path works out from the documents)."""
     catalog = load_catalog(root)
@@ -395,9 +406,9 @@ def compiled(root: Traversable, derive: Callable[[Catalog], dict]) -> dict:
     }
 
 
-def _from_compiled(data: dict) -> Catalog:
+def _from_compiled(data: dict[str, Any]) -> Catalog:
     documents = data["documents"]
-    operations = {}
+    operations: dict[str, Operation] = {}
     for relative, manifest in data["manifests"].items():
         operation = _operation(relative, manifest, documents)
         operations[operation.id] = operation

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from invoicespec.keywords.registry import REGISTRY
+
+if TYPE_CHECKING:
+    from invoicespec.catalog.load import Schema
 
 __all__ = ["Choice", "Node", "Sub", "applied", "choose", "flatten"]
 
@@ -107,7 +110,7 @@ def applied(subs: list[Sub]) -> Iterator[Sub]:
         stack.extend(reversed(pending))
 
 
-def _merge(node: Node, schema: dict, resolver: Any, consumed: frozenset[int]) -> None:
+def _merge(node: Node, schema: Schema, resolver: Any, consumed: frozenset[int]) -> None:
     if "type" in schema:
         types = {schema["type"]} if isinstance(schema["type"], str) else set(schema["type"])
         if "integer" in (node.types or set()) and "number" in types:

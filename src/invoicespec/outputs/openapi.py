@@ -26,13 +26,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from importlib.metadata import version
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 from urllib.parse import urldefrag, urljoin
 
 from invoicespec.catalog.load import META_FOLDER, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS, Catalog, Operation, shipped
 from invoicespec._errors import SchemaError
 from invoicespec.keywords import registry
 from invoicespec.rules.pointer import format_pointer, parse_pointer
+
+if TYPE_CHECKING:
+    from invoicespec.catalog.load import Schema
 
 __all__ = [
     "OPENAPI_VERSION",
@@ -84,7 +87,7 @@ _FORMAT_WORDS = {
 # so that the registry stays light to import and every lowering speaks the same way.
 
 
-def with_note(schema: dict, note: str) -> dict:
+def with_note(schema: Schema, note: str) -> Schema:
     """``schema`` with ``note`` appended to its description (as a new paragraph)."""
     result = dict(schema)
     current = result.get("description")
@@ -92,7 +95,7 @@ def with_note(schema: dict, note: str) -> dict:
     return result
 
 
-def with_constraint(schema: dict, key: str, value: Any) -> dict:
+def with_constraint(schema: Schema, key: str, value: Any) -> Schema:
     """``schema`` with one more standard constraint; an existing one of the same keyword is kept.
 
     Bounds keep the tighter of the two; any other keyword already present is joined
@@ -110,7 +113,7 @@ def with_constraint(schema: dict, key: str, value: Any) -> dict:
     return result
 
 
-def may_be(schema: dict, json_type: str) -> bool:
+def may_be(schema: Schema, json_type: str) -> bool:
     """Whether ``schema``'s own ``type`` lets a value of ``json_type`` through (no ``type``: yes)."""
     declared = schema.get("type")
     if declared is None:
@@ -134,7 +137,7 @@ def shown_fields(pointers: list[str]) -> str:
 # -- the lowerings ----------------------------------------------------------------------------------
 
 
-def lower_format(schema: dict) -> dict:
+def lower_format(schema: Schema) -> Schema:
     """A non-standard ``format`` -> a ``pattern`` of its shape and a description; standard ones stay as they are."""
     name = schema.get("format")
     if name not in FORMAT_PATTERNS:
@@ -146,7 +149,7 @@ def lower_format(schema: dict) -> dict:
     ))
 
 
-def lower_schema(schema: dict) -> dict:
+def lower_schema(schema: Schema) -> Schema:
     """Apply every lowering that applies to one schema object (not to its subschemas).
 
     Keywords are lowered in the registry's order (their notes join the description in that order), read at
@@ -166,11 +169,17 @@ def component_name(relative: str) -> str:
     return relative.removesuffix(".yaml").replace("/", ".")
 
 
-def _map_schema(schema: Any, change: Callable[[dict], dict]) -> Any:
+@overload
+def _map_schema(schema: Schema, change: Callable[[Schema], Schema]) -> Schema: ...
+@overload
+def _map_schema(schema: bool, change: Callable[[Schema], Schema]) -> bool: ...
+
+
+def _map_schema(schema: Schema | bool, change: Callable[[Schema], Schema]) -> Schema | bool:
     """A copy of ``schema`` with ``change`` applied to every schema object, innermost first."""
     if not isinstance(schema, dict):
         return schema  # a boolean schema
-    result: dict = {}
+    result: Schema = {}
     for key, value in schema.items():
         if key in ONE_SCHEMA:
             result[key] = _map_schema(value, change)
@@ -192,8 +201,8 @@ def _component_ref(ref: str, base: str, names: Mapping[str, str]) -> str:
     return COMPONENTS + names[target] + fragment
 
 
-def _component(uri: str, document: dict, names: Mapping[str, str]) -> dict:
-    def change(node: dict) -> dict:
+def _component(uri: str, document: Schema, names: Mapping[str, str]) -> Schema:
+    def change(node: Schema) -> Schema:
         if isinstance(node.get("$ref"), str):
             node = {**node, "$ref": _component_ref(node["$ref"], uri, names)}
         return lower_schema(node)
@@ -204,7 +213,7 @@ def _component(uri: str, document: dict, names: Mapping[str, str]) -> dict:
     return _map_schema(body, change)
 
 
-def _components(catalog: Catalog) -> tuple[dict[str, dict], dict[str, str]]:
+def _components(catalog: Catalog) -> tuple[dict[str, Schema], dict[str, str]]:
     names: dict[str, str] = {}
     for uri, relative in sorted(catalog.files.items(), key=lambda item: item[1]):
         if relative.startswith(META_FOLDER):
@@ -224,7 +233,7 @@ def _part_ref(names: Mapping[str, str], operation: Operation, part: str, *pointe
     return COMPONENTS + names[operation.parts[part].schema_uri] + format_pointer(pointer)
 
 
-def _header_spellings(document: dict) -> dict[str, str]:
+def _header_spellings(document: Schema) -> dict[str, str]:
     """Lower-case header name -> its spelling in the schema's first example that has it (the vendor's)."""
     spellings: dict[str, str] = {}
     for example in document.get("examples", []):
@@ -234,22 +243,22 @@ def _header_spellings(document: dict) -> dict[str, str]:
     return spellings
 
 
-def _object_fields(operation: Operation, part: str, document: dict) -> tuple[dict, list[str]]:
+def _object_fields(operation: Operation, part: str, document: Schema) -> tuple[dict[str, Any], list[str]]:
     properties = document.get("properties")
     if not isinstance(properties, dict):
         raise SchemaError(f"{operation.id}: part {part!r} must declare its fields in a top-level `properties`")
     return properties, list(document.get("required", []))
 
 
-def _bearer_scheme(operation: Operation, headers: dict | None) -> bool:
+def _bearer_scheme(operation: Operation, headers: Schema | None) -> bool:
     if headers is None:
         return False
     authorization = headers.get("properties", {}).get("authorization", {})
     return str(authorization.get("pattern", "")).startswith(_BEARER)
 
 
-def _parameters(operation: Operation, catalog: Catalog, names: Mapping[str, str]) -> list[dict]:
-    parameters = []
+def _parameters(operation: Operation, catalog: Catalog, names: Mapping[str, str]) -> list[dict[str, Any]]:
+    parameters: list[dict[str, Any]] = []
     if "request.headers" in operation.parts:
         document = catalog.documents[operation.parts["request.headers"].schema_uri]
         properties, required = _object_fields(operation, "request.headers", document)
@@ -319,7 +328,9 @@ def _description(operation: Operation, catalog: Catalog, names: Mapping[str, str
     return "\n\n".join(paragraphs)
 
 
-def _operation(operation: Operation, catalog: Catalog, names: Mapping[str, str]) -> tuple[dict, dict]:
+def _operation(
+    operation: Operation, catalog: Catalog, names: Mapping[str, str],
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
     """The operation object and the security schemes it needs."""
     headers = (catalog.documents[operation.parts["request.headers"].schema_uri]
                if "request.headers" in operation.parts else None)
@@ -341,7 +352,7 @@ def _operation(operation: Operation, catalog: Catalog, names: Mapping[str, str])
             "required": True,
             "content": {spec.media_type: {"schema": {"$ref": _part_ref(names, operation, "request")}}},
         }
-    responses = {}
+    responses: dict[str, Any] = {}
     for part, spec in operation.parts.items():
         if part.startswith("response."):
             responses[part.removeprefix("response.")] = {
@@ -349,7 +360,7 @@ def _operation(operation: Operation, catalog: Catalog, names: Mapping[str, str])
                 "content": {spec.media_type: {"schema": {"$ref": _part_ref(names, operation, part)}}},
             }
     result["responses"] = responses
-    schemes: dict[str, dict] = {}
+    schemes: dict[str, dict[str, Any]] = {}
     if bearer:
         scheme = f"{operation.id}.bearer"
         schemes[scheme] = {
@@ -363,7 +374,7 @@ def _operation(operation: Operation, catalog: Catalog, names: Mapping[str, str])
     return result, schemes
 
 
-def openapi_document(catalog: Catalog | None = None) -> dict:
+def openapi_document(catalog: Catalog | None = None) -> dict[str, Any]:
     """The OpenAPI 3.1 document of every operation (of the shipped schemas by default).
 
     Deterministic: the same schemas always give the same document, key order included.
@@ -372,9 +383,9 @@ def openapi_document(catalog: Catalog | None = None) -> dict:
     """
     catalog = catalog or shipped()
     schemas, names = _components(catalog)
-    paths: dict[str, dict] = {}
+    paths: dict[str, dict[str, Any]] = {}
     owners: dict[str, str] = {}  # path -> operation id
-    schemes: dict[str, dict] = {}
+    schemes: dict[str, dict[str, Any]] = {}
     tags: dict[str, str] = {}
     for operation in sorted(catalog.operations.values(), key=lambda op: op.id):
         if operation.path in owners:

@@ -154,7 +154,7 @@ def _meant_branch(error: ValidationError, declared: Declared) -> list[Validation
     if len(chosen) == 1:
         return branches[chosen[0]]
 
-    def problems(branch: Any) -> set[tuple]:
+    def problems(branch: Any) -> set[tuple[tuple[str | int, ...], object]]:  # (path, keyword)
         return {(tuple(e.absolute_path), e.validator) for e in branches[branch]}
 
     # Every variant left objects to the same fields being missing or unknown: true whichever is reported.
@@ -166,7 +166,10 @@ def _meant_branch(error: ValidationError, declared: Declared) -> list[Validation
 
 
 def _message(error: ValidationError) -> str:
-    keyword, value, instance = error.validator, error.validator_value, error.instance
+    # A validation sets the argument and the instance on every error it reports (Unset is for hand-built errors).
+    keyword = error.validator
+    value: Any = error.validator_value
+    instance: Any = error.instance
     if keyword in _OWN_MESSAGES:
         return error.message
     if keyword == "type":
@@ -212,7 +215,7 @@ _SIZES = {
 }
 
 
-def _enum_message(allowed: list, instance: Any, schema: dict) -> str:
+def _enum_message(allowed: list[Any], instance: Any, schema: object) -> str:
     if len(allowed) <= _ENUM_LISTED:
         return f"must be {_either([short(item) for item in allowed])}, not {short(instance)}"
     title = schema.get("title") if isinstance(schema, dict) else None
@@ -224,11 +227,12 @@ def _enum_message(allowed: list, instance: Any, schema: dict) -> str:
 def _variants_message(error: ValidationError) -> str:
     if error.validator == "oneOf" and not error.context:
         return "matches more than one of the allowed shapes: it must match exactly one"
+    variants: Any = error.validator_value  # the anyOf/oneOf list (set on every error a validation reports)
     shapes = []
-    for variant in error.validator_value:
+    for variant in variants:
         if isinstance(variant, dict):
             shapes.append(variant.get("title") or variant.get("type") or "")
     named = [str(shape) for shape in shapes if shape]
-    if len(named) == len(error.validator_value):
+    if len(named) == len(variants):
         return f"matches none of the allowed shapes: it must be {_either(named)}"
     return "matches none of the allowed shapes"

@@ -10,12 +10,15 @@ input is never touched: the result is a copy with the values replaced.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from invoicespec.engine.descend import holds, resolver_of
 from invoicespec.rules.json_data import copy_json
 from invoicespec.keywords.registry import REGISTRY
 from invoicespec.keywords.standard import compile_pattern, pattern_search
+
+if TYPE_CHECKING:
+    from jsonschema.protocols import Validator
 
 __all__ = ["normalize"]
 
@@ -39,7 +42,9 @@ def normalize(validator: Any, instance: Any) -> Any:
     return result
 
 
-def _collect(validator, schema: Any, resolver, instance: Any, path: Path, out: list) -> None:
+def _collect(
+    validator: Validator, schema: Any, resolver: Any, instance: Any, path: Path, out: list[tuple[Path, Any]],
+) -> None:
     if not isinstance(schema, dict):
         return
     if isinstance(schema.get("$ref"), str):

@@ -6,9 +6,12 @@ from invoicespec.outputs.docs.model import Diagram, PartDoc
 
 __all__ = ["date_diagrams"]
 
+#: The date-order pairs of a part: (earlier, later, relation), absolute paths.
+Edges = tuple[tuple[str, str, str], ...]
+
 
 def date_diagrams(operation: str, parts: list[PartDoc]) -> tuple[Diagram, ...]:
-    shared: dict[tuple, list[str]] = {}
+    shared: dict[Edges, list[str]] = {}
     for part in parts:
         if part.date_orders:
             shared.setdefault(part.date_orders, []).append(part.name)
@@ -19,7 +22,7 @@ def date_diagrams(operation: str, parts: list[PartDoc]) -> tuple[Diagram, ...]:
     )
 
 
-def _mermaid(edges: tuple[tuple[str, str, str], ...]) -> str:
+def _mermaid(edges: Edges) -> str:
     ids: dict[str, str] = {}
     for earlier, later, _ in edges:
         for path in (earlier, later):
@@ -30,7 +33,7 @@ def _mermaid(edges: tuple[tuple[str, str, str], ...]) -> str:
     return "\n".join(lines)
 
 
-def _layers(edges: tuple[tuple[str, str, str], ...]) -> list[list[list[str]]]:
+def _layers(edges: Edges) -> list[list[list[str]]]:
     """Connected components of the date graph, each as layers (earliest first)."""
     nodes = list(dict.fromkeys(path for edge in edges for path in edge[:2]))
     group = {node: node for node in nodes}
@@ -59,10 +62,10 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _svg(edges: tuple[tuple[str, str, str], ...], ident: str, caption: str) -> str:
+def _svg(edges: Edges, ident: str, caption: str) -> str:
     """The date graph as an inline SVG: earlier dates above, arrows down to later ones."""
     box_height, row_gap, column_gap, margin = 44, 46, 16, 8
-    sizes = {}
+    sizes: dict[str, tuple[str, str, float]] = {}  # path -> (its object's path, its name, box width)
     for path in dict.fromkeys(p for edge in edges for p in edge[:2]):
         parent, _, name = path.rpartition("/")
         sizes[path] = (parent + "/", name, max(len(parent) * 6.1, len(name) * 7.9, 60) + 20)
@@ -71,7 +74,7 @@ def _svg(edges: tuple[tuple[str, str, str], ...], ident: str, caption: str) -> s
     width = 0.0
     for layers in _layers(edges):
         for layer in layers:
-            x = margin
+            x: float = margin
             for path in layer:
                 places[path] = (x, y, sizes[path][2])
                 x += sizes[path][2] + column_gap

@@ -4,7 +4,7 @@ per group of variants, labelled with the fewest variants that single it out."""
 from __future__ import annotations
 
 from invoicespec.outputs.docs.model import Field, Rule, field_anchor
-from invoicespec.outputs.docs.walk import Chain, PartWalk, Row
+from invoicespec.outputs.docs.walk import Chain, PartWalk, Row, RowKey
 
 __all__ = ["field_rows", "rule_list", "variant_text"]
 
@@ -43,7 +43,7 @@ def field_rows(walk: PartWalk, operation: str, part: str, rules: dict[str, list[
         for upper in chains_at.get(parent, []) if parent is not None else []:
             if not any(chain[:len(upper)] == upper for chain in total):
                 total.add(upper)  # the field does not exist in that variant
-        groups: dict[tuple, tuple[Row, list[Chain]]] = {}
+        groups: dict[RowKey, tuple[Row, list[Chain]]] = {}
         for chain, row in entries:
             groups.setdefault(row.key(), (row, []))[1].append(chain)
         for index, (row, group) in enumerate(groups.values(), start=1):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from invoicespec.keywords import registry
 
@@ -84,7 +85,7 @@ class TierTable:
     phone: str
     accepted_by: str
     default_region: str
-    tiers: tuple[dict, ...]
+    tiers: tuple[dict[str, Any], ...]  # the keyword's tier objects as the schema writes them
 
 
 @dataclass(frozen=True)

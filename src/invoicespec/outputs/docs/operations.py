@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from invoicespec.outputs.docs.diagrams import date_diagrams
 from invoicespec.outputs.docs.grouping import field_rows, rule_list
 from invoicespec.outputs.docs.model import Inference, OperationDoc, PartDoc, TierTable, field_anchor
 from invoicespec.outputs.docs.walk import INFERENCE, PartWalk, documented
 from invoicespec.outputs.docs.words import code
+
+if TYPE_CHECKING:
+    from invoicespec.catalog.load import Operation, Schema
 
 __all__ = ["describe_part", "legend", "reference"]
 
@@ -49,7 +52,7 @@ _PART_NOTES = {
 }
 
 
-def describe_part(schema: dict, resolver: Any, *, operation: str, part: str, description: str = "",
+def describe_part(schema: Schema, resolver: Any, *, operation: str, part: str, description: str = "",
                   media_type: str = "application/json", schema_file: str = "",
                   examples: Sequence[Any] = ()) -> PartDoc:
     """Walk one part's schema (with the resolver in force at its root) into a :class:`PartDoc`."""
@@ -104,7 +107,7 @@ def _describe_operation(operation_id: str) -> OperationDoc:
     )
 
 
-def _inferences(info: Any, parts: list[PartDoc]) -> tuple[Inference, ...]:
+def _inferences(info: Operation, parts: list[PartDoc]) -> tuple[Inference, ...]:
     """Every stated inference once, with where it is stated: (inline Markdown label, HTML anchor) pairs."""
     found: dict[str, list[tuple[str, str]]] = {}
     if INFERENCE.search(info.description or ""):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from invoicespec._errors import InvoicespecError
 from invoicespec.outputs.docs.model import LONG_ENUM, PartDoc
@@ -13,10 +13,14 @@ from invoicespec.outputs.docs.operations import legend, reference
 from invoicespec.outputs.docs.words import code
 from invoicespec.outputs.docs.walk import documented
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+    from markupsafe import Markup
+
 __all__ = ["build_docs", "jinja_environment", "render_part"]
 
 
-def jinja_environment() -> Any:
+def jinja_environment() -> Environment:
     try:
         import jinja2
     except ImportError:
@@ -52,7 +56,7 @@ def jinja_environment() -> Any:
     environment.globals["LONG_ENUM"] = LONG_ENUM
     environment.globals["LEGEND"] = legend()
 
-    def asset(name: str) -> Any:
+    def asset(name: str) -> Markup:
         # CSS and JavaScript are inlined as they are: never parsed as templates nor escaped.
         from markupsafe import Markup
 
@@ -76,7 +80,7 @@ def _spans(text: str) -> list[tuple[bool, str]]:
     return pieces
 
 
-def _inline_html(text: str) -> Any:
+def _inline_html(text: str) -> Markup:
     """Inline Markdown (code spans and **bold**) as safe HTML."""
     from markupsafe import Markup, escape
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from invoicespec.catalog.nodes import Choice, Node, Sub, applied, choose, flatten
 from invoicespec.keywords.keyword import Keyword
@@ -23,7 +23,10 @@ from invoicespec.outputs.docs.words import and_names, code, json_text
 from invoicespec.rules.json_data import json_type
 from invoicespec.rules.pointer import format_pointer
 
-__all__ = ["INFERENCE", "Chain", "PartWalk", "Row", "documented"]
+if TYPE_CHECKING:
+    from invoicespec.catalog.load import Schema
+
+__all__ = ["INFERENCE", "Chain", "PartWalk", "Row", "RowKey", "documented"]
 
 INFERENCE = re.compile(r"inference|inferred", re.IGNORECASE)
 _MAX_DEPTH = 40  # schemas do not recurse today; this keeps a recursive one from looping
@@ -51,6 +54,12 @@ def documented() -> tuple[Keyword, ...]:
 
 
 Chain = tuple[tuple[int, str], ...]  # the variants taken on the way: (choice key, label)
+#: Where a path comes in document order: (index among its object's properties, name) from the root; -1 for ``*``.
+Order = tuple[tuple[int, str], ...]
+#: All a row says, as one value (rows that say the same are grouped across variants).
+RowKey = tuple[str, str, bool, tuple[str, ...], tuple[str, ...], str, str, tuple[str, ...]]
+#: A choice point, as the reference tells them apart: (path, kind, (label, description) per alternative).
+VariantKey = tuple[str, str, tuple[tuple[str, str], ...]]
 
 
 @dataclass
@@ -64,7 +73,7 @@ class Row:
     description: str
     notes: tuple[str, ...]
 
-    def key(self) -> tuple:
+    def key(self) -> RowKey:
         return (self.types, self.required, self.nullable, self.constraints, self.values, self.default,
                 self.description, self.notes)
 
@@ -76,11 +85,11 @@ class PartWalk:
     request: bool
     kind: str
     rows: dict[str, list[tuple[Chain, Row]]] = field(default_factory=dict)
-    order: dict[str, tuple] = field(default_factory=dict)
+    order: dict[str, Order] = field(default_factory=dict)
     rules: dict[tuple[str, str, str], list[Chain]] = field(default_factory=dict)
     rule_order: list[tuple[str, str, str]] = field(default_factory=list)
     involved: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)  # the fields a rule names
-    variants: dict[tuple, Variant] = field(default_factory=dict)
+    variants: dict[VariantKey, Variant] = field(default_factory=dict)
     facts: dict[str, dict[Any, Any]] = field(default_factory=dict)  # section -> key -> fact (Keyword.docs_facts)
     keywords: tuple[Keyword, ...] = field(default_factory=documented)
     inferences: list[tuple[str, str]] = field(default_factory=list)
@@ -158,7 +167,7 @@ class PartWalk:
 
     # -- one row ---------------------------------------------------------------------------------
 
-    def row(self, node: Node, raw: list[dict], path: str, required: str, nullable: bool) -> Row:
+    def row(self, node: Node, raw: list[Schema], path: str, required: str, nullable: bool) -> Row:
         types = _types(node)
         if nullable and types is not None:
             types = types | {"null"}
@@ -195,7 +204,7 @@ class PartWalk:
             notes=tuple(descriptions[1:]),
         )
 
-    def object_constraints(self, node: Node, raw: list[dict], types: set[str] | None) -> list[str]:
+    def object_constraints(self, node: Node, raw: list[Schema], types: set[str] | None) -> list[str]:
         if types is not None and "object" not in types:
             return []
         if not (node.properties or node.additional is not None or node.min_properties or types == {"object"}):
@@ -240,7 +249,7 @@ class PartWalk:
         if chain not in self.rules[key]:
             self.rules[key].append(chain)
 
-    def collect_rules(self, node: Node, raw: list[dict], path: str, chain: Chain) -> None:
+    def collect_rules(self, node: Node, raw: list[Schema], path: str, chain: Chain) -> None:
         keywords = node.keywords
         for keyword in self.keywords:
             if keyword.name not in keywords:
@@ -305,7 +314,7 @@ def _condition_words(condition: Any) -> str:
     return " and ".join(parts)
 
 
-def _raw_schemas(subs: list[Sub]) -> list[dict]:
+def _raw_schemas(subs: list[Sub]) -> list[Schema]:
     """The schema objects merged at a location, as flatten reaches them ($ref and allOf), in its order."""
     return [schema for schema, _ in applied(subs) if isinstance(schema, dict)]
 
@@ -361,7 +370,7 @@ def _array_constraints(node: Node) -> list[str]:
     return found
 
 
-def _extra_keywords(raw: list[dict], keywords: tuple[Keyword, ...]) -> list[str]:
+def _extra_keywords(raw: list[Schema], keywords: tuple[Keyword, ...]) -> list[str]:
     """Keywords the walk has no words for, shown as they are written."""
     understood = _STANDARD | {keyword.name for keyword in keywords if keyword.docs_rules or keyword.docs_constraint}
     found = []
