@@ -6,12 +6,16 @@ it first.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from invoicespec import rules
 from invoicespec.rules.canonical import canonical
-from invoicespec.rules.pointer import MISSING, parse_pointer, resolve
-from invoicespec.keywords.keyword import Errors, Keyword, error
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, set_at, value_at
+from invoicespec.keywords.keyword import Errors, Fault, Keyword, error
+
+if TYPE_CHECKING:
+    from invoicespec.testing.faults import Site
 
 
 def validate(validator, pointers: list[str], instance: Any, schema: dict) -> Errors:
@@ -35,8 +39,45 @@ def validate(validator, pointers: list[str], instance: Any, schema: dict) -> Err
         )
 
 
+def unique_key(pointers: list[str]) -> Callable[[Any], Any]:
+    keys = [parse_pointer(pointer) for pointer in pointers]
+
+    def key(item: Any) -> Any:
+        values = [resolve(item, k)[0] for k in keys]
+        if any(v is MISSING or v is None for v in values):
+            return object()  # items without the key never collide
+        return tuple(canonical(v) for v in values)
+
+    return key
+
+
+def fault(pointers: list[str], value: Any, site: Site) -> Iterator[Fault]:
+    if not isinstance(value, list):
+        return
+    pointer = pointers[0]  # the error is reported at the first part of the key
+    if len(value) >= 2 and all(value_at(item, p) not in (MISSING, None) for item in value[:2] for p in pointers):
+        def repeat(items: list) -> list:
+            for p in pointers:
+                set_at(items[1], p, value_at(items[0], p))
+            return items
+        yield Fault((), repeat, where=(1, *parse_pointer(pointer)))
+    elif value and (site.node.max_items is None or len(value) < site.node.max_items) \
+            and value_at(value[0], pointer) not in (MISSING, None):
+        # One item, or keys not set on the first two: append a copy of the first item.
+        yield Fault((len(value),), lambda _, first=value[0]: first,
+                    where=(len(value), *parse_pointer(pointer)))
+
+
+def entangled_fields(pointers: list[str]) -> list[str]:
+    return [parse_pointer(pointer)[0] for pointer in pointers]  # a changed key may repeat another item's
+
+
 KEYWORD = Keyword(
     name="x-unique-by",
     summary="two items of an array share a key that must be unique",
     validate=validate,
+    instance_type="array",
+    unique_key=unique_key,
+    fault=fault,
+    entangled_fields=entangled_fields,
 )

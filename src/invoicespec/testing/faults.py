@@ -17,7 +17,9 @@ import phonenumbers
 
 from invoicespec import rules
 from invoicespec.catalog.nodes import Node, Sub, choose, flatten
-from invoicespec.testing.generate import _example_numbers, _get, _set, _shift
+from invoicespec.keywords.date_order import shifted as _shift
+from invoicespec.rules.phones import example_numbers as _example_numbers
+from invoicespec.rules.pointer import set_at as _set, value_at as _get
 from invoicespec.rules.json_data import copy_json, json_type
 from invoicespec.keywords.standard import compile_pattern
 from invoicespec.rules.pointer import MISSING, format_pointer, parse_pointer, resolve
