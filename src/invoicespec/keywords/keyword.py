@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from invoicespec.catalog.nodes import Node
     from invoicespec.testing.faults import Site
 
-__all__ = ["Errors", "Fault", "Keyword", "KeywordFunction", "error"]
+__all__ = ["Draw", "Errors", "Fault", "Keyword", "KeywordFunction", "Path", "error"]
 
 #: What a keyword function yields: ``jsonschema.ValidationError``s (never raised).
 Errors = Iterator[Any]

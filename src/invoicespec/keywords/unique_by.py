@@ -52,7 +52,7 @@ def unique_key(pointers: list[str]) -> Callable[[Any], Any]:
 
 
 def fault(pointers: list[str], value: Any, site: Site) -> Iterator[Fault]:
-    if not isinstance(value, list):
+    if not isinstance(value, list) or not pointers:
         return
     pointer = pointers[0]  # the error is reported at the first part of the key
     if len(value) >= 2 and all(value_at(item, p) not in (MISSING, None) for item in value[:2] for p in pointers):
