@@ -180,7 +180,7 @@ class _Builder:
         low = max(node.min_items, 1) if self.rich and node.max_items != 0 else node.min_items
         high = low + _MAX_EXTRA_ITEMS if node.max_items is None else min(node.max_items, low + _MAX_EXTRA_ITEMS)
         keyed = keywords_of(node, "unique_key")
-        if keyed:
+        if keyed:  # st.lists takes one key: the first keyword's
             keyword, argument = keyed[0]
             strategy = st.lists(items, min_size=low, max_size=high, unique_by=keyword.unique_key(argument))
         elif node.unique_items:
