@@ -52,7 +52,7 @@ class Fault:
 class Keyword:
     """One custom keyword: its name, what its errors mean, and each engine's and output's way with it."""
 
-    #: The keyword as schemas spell it (``x-date-order``).
+    #: The keyword as schemas spell it: ``x-`` and a name.
     name: str
     #: What an error of this keyword means, in one line (the table ``invoicespec.KEYWORDS``).
     summary: str
