@@ -31,7 +31,6 @@ _FIELDS_PER_CHOICE = 6  # optional fields whose presence one integer choice deci
 _TEXT = st.characters(codec="utf-8", exclude_categories=("Cs",))
 # Free text mostly looks like what people type (letters, digits, spaces, accents, a symbol or two).
 _WORDS = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.,'#/éèàüöøåçñß€£"
-_REGISTRY_ORDER = {name: index for index, name in enumerate(REGISTRY)}
 
 
 def keywords_of(node: Node, hook: str) -> list[tuple[Keyword, Any]]:
@@ -39,8 +38,9 @@ def keywords_of(node: Node, hook: str) -> list[tuple[Keyword, Any]]:
     (which decides, say, which of two value generators wins)."""
     found = [(REGISTRY[name], argument) for name, argument in node.keywords.items()
              if name in REGISTRY and getattr(REGISTRY[name], hook) is not None]
-    if len(found) > 1:
-        found.sort(key=lambda pair: _REGISTRY_ORDER[pair[0].name])
+    if len(found) > 1:  # rare: most locations have one custom keyword at most
+        order = list(REGISTRY)
+        found.sort(key=lambda pair: order.index(pair[0].name))
     return found
 
 
