@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 import invoicespec
 from invoicespec import rules
 from invoicespec.catalog.nodes import choose, flatten
-from invoicespec.testing.generate import _ibans, _phones
+from invoicespec.keywords.iban import valid_ibans as _ibans
+from invoicespec.keywords.phone import valid_numbers as _phones
 from invoicespec.testing.faults import _Mutations, _value_discriminators
 from invoicespec.strategies import _payloads, faults, payloads
 

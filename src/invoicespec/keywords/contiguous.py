@@ -5,11 +5,13 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Iterator, Callable
+from typing import Any, TYPE_CHECKING
+from invoicespec.rules.pointer import parse_pointer, resolve, values_at, set_at, value_at
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer, Draw, Fault
 
-from invoicespec.rules.pointer import parse_pointer, resolve, values_at
-from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+if TYPE_CHECKING:
+    from invoicespec.testing.faults import Site
 
 
 ARGUMENT_SCHEMA: dict[str, Any] = {
@@ -44,6 +46,7 @@ def repeats(values: list[Any]) -> Iterator[tuple[int, int]]:
             yield index, seen[value]
         else:
             seen[value] = index
+
 
 
 def missing(values: list[Any], start: int) -> list[int]:
@@ -143,6 +146,42 @@ class ContiguousCheck:
             raise ValueError("repeated, or not contiguous")
 
 
+def arrange(options: dict[str, Any], fields: dict[str, Any]) -> Callable[[Draw, Any], None]:
+    from hypothesis import strategies as st
+
+    start = options.get("start", 1)
+
+    def number_in_any_order(draw: Draw, value: Any) -> None:
+        numbers = draw(st.permutations(list(range(start, start + len(value)))))
+        for item, number in zip(value, numbers):
+            if isinstance(item, dict):
+                set_at(item, options["field"], number)
+
+    return number_in_any_order
+
+
+def fault(options: dict[str, Any], value: Any, site: Site) -> Iterator[Fault]:
+    # Appends a copy of the first item numbered past the end, leaving a gap; skipped where the copy
+    # would also repeat a key the items must not share, or exceed maxItems.
+    if not isinstance(value, list) or not value or site.items_keyed \
+            or (site.node.max_items is not None and len(value) >= site.node.max_items) \
+            or not isinstance(value_at(value[0], options["field"]), int):
+        return
+
+    from invoicespec.rules.json_data import copy_json  # here: json_data imports the errors, which import the registry
+
+    def gap(_: Any, first: Any = value[0], n: int = len(value)) -> Any:
+        extra = copy_json(first)
+        set_at(extra, options["field"], options.get("start", 1) + n + 1)
+        return extra
+
+    yield Fault((len(value),), gap, where=())
+
+
+def entangled_fields(options: dict[str, Any]) -> list[str]:
+    return [parse_pointer(options["field"])[0]]  # a changed number leaves a gap or a repeat
+
+
 KEYWORD = Keyword(
     name="x-contiguous",
     summary="the numbers of an array's items repeat or leave a gap",
@@ -154,4 +193,8 @@ KEYWORD = Keyword(
     docs_cross_field=True,
     docs_order=6,
     check=ContiguousCheck,
+    instance_type="array",
+    arrange=arrange,
+    fault=fault,
+    entangled_fields=entangled_fields,
 )

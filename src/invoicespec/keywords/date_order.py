@@ -5,11 +5,17 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as _dt
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, cast
 
 from invoicespec import rules
-from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, member
-from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, member, set_at, value_at
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer, Draw, Fault, replace_with
+from invoicespec.rules.dates import format_date_time
+
+if TYPE_CHECKING:
+    from invoicespec.testing.faults import Site
 
 
 ARGUMENT_SCHEMA: dict[str, Any] = {
@@ -182,6 +188,61 @@ class DateOrderCheck:
         return lines
 
 
+def arrange(pairs: list[dict[str, Any]], fields: dict[str, Any]) -> Callable[[Draw, Any], None]:
+    from hypothesis import strategies as st
+
+    deltas = {False: st.integers(0, 400), True: st.integers(1, 400)}  # by strictness
+
+    def put_in_order(draw: Draw, value: Any) -> None:
+        for _ in range(len(pairs) + 1):  # later dates only ever move later: a few rounds settle a chain
+            for pair in pairs:
+                earlier, later = value_at(value, pair["earlier"]), value_at(value, pair["later"])
+                order = rules.compare_temporal(earlier, later)
+                strict = pair.get("relation", "<=") == "<"
+                if order is not None and (order > 0 or (order == 0 and strict)):
+                    set_at(value, pair["later"], shifted(earlier, draw(deltas[strict]), like=later))
+
+    return put_in_order
+
+
+def fault(pairs: list[dict[str, Any]], value: Any, site: Site) -> Iterator[Fault]:
+    if not isinstance(value, dict):
+        return
+    for pair in pairs:
+        earlier, later = value_at(value, pair["earlier"]), value_at(value, pair["later"])
+        if rules.compare_temporal(earlier, later) is None:
+            continue  # not comparable: no change of the later one would be reported
+        target = tuple(resolve(value, parse_pointer(pair["later"]))[1])
+        yield Fault(target, replace_with(_before(earlier, later)))
+
+
+def _before(earlier: str, later: str) -> str:
+    """A value written like ``later``, one day (dates) or one hour (date-times) before ``earlier``."""
+    parsed = rules.parse_temporal(earlier)
+    return shifted(earlier, -1 if parsed is None or parsed.kind == "date" else -60, like=later)
+
+
+def shifted(earlier: str, delta: int, *, like: str) -> str:
+    """``earlier`` moved ``delta`` days (dates) or minutes (date-times) later, written the way ``like`` is."""
+    start = rules.parse_temporal(earlier)
+    shape = rules.parse_temporal(like)
+    if start is None or shape is None:
+        raise ValueError(f"not a date or a date-time: {earlier!r}, {like!r}")
+    if start.kind == "date":
+        return (start.value + _dt.timedelta(days=delta)).isoformat()
+    moment = cast(_dt.datetime, start.value) + _dt.timedelta(minutes=delta)
+    if shape.kind == "local":
+        return format_date_time(moment, None, True)
+    offset = cast(_dt.timedelta, cast(_dt.datetime, shape.value).utcoffset())
+    moment = moment.astimezone(_dt.timezone(offset))
+    if like.endswith(("Z", "z")):
+        suffix = "Z"
+    else:
+        minutes = int(offset.total_seconds() // 60)
+        suffix = f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    return format_date_time(moment.replace(tzinfo=None), suffix, True)
+
+
 KEYWORD = Keyword(
     name="x-date-order",
     summary="two dates (or date-times) are in the wrong order",
@@ -198,4 +259,7 @@ KEYWORD = Keyword(
 
     check=DateOrderCheck,
     helpers={"in_order": in_order},
+    instance_type="object",
+    arrange=arrange,
+    fault=fault,
 )

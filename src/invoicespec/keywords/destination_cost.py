@@ -5,13 +5,18 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
+from collections.abc import Iterator, Callable
+from typing import Any, TYPE_CHECKING
 from invoicespec import rules
-from invoicespec.rules.pointer import parse_pointer, resolve
+from invoicespec.rules.pointer import parse_pointer, resolve, set_at, value_at
 from invoicespec.keywords import phone
-from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer, Draw, Fault
+import json
+from functools import lru_cache
+from invoicespec.rules.phones import example_numbers
+
+if TYPE_CHECKING:
+    from invoicespec.testing.faults import Site
 
 
 ARGUMENT_SCHEMA: dict[str, Any] = {
@@ -157,6 +162,51 @@ def facts(options: dict[str, Any], path: str) -> list[tuple[str, Any, Any]]:
     return [("tiers", path, table)]
 
 
+def arrange(options: dict[str, Any], fields: dict[str, Any]) -> Callable[[Draw, Any], None]:
+    def accept_the_cost(draw: Draw, value: Any) -> None:
+        phone = rules.check_phone(value_at(value, options["phone"]), options.get("defaultRegion"))
+        tier = rules.destination_tier(phone.region, options["tiers"]) if phone and phone.e164 else None
+        if tier is not None and tier["expensive"]:
+            set_at(value, options["acceptedBy"], True)
+
+    return accept_the_cost
+
+
+def fault(options: dict[str, Any], value: Any, site: Site) -> Iterator[Fault]:
+    if not isinstance(value, dict) or not isinstance(value_at(value, options["phone"]), str):
+        return
+    expensive = _expensive_number(options)
+    accepted = parse_pointer(options["acceptedBy"])
+    if expensive is not None and len(accepted) == 1:  # a top-level flag: dropping it leaves no other trace
+        def call_abroad(document: Any, number: str = expensive, phone: str = options["phone"],
+                        flag: str = accepted[0]) -> Any:
+            document.pop(flag, None)
+            set_at(document, phone, number)
+            return document
+        yield Fault((), call_abroad, where=parse_pointer(options["phone"]))
+
+
+def entangled_fields(options: dict[str, Any]) -> list[str]:
+    return [parse_pointer(options["acceptedBy"])[0]]  # without it, an expensive number is refused
+
+
+def _expensive_number(options: dict[str, Any]) -> str | None:
+    """A valid E.164 number in the first expensive tier (the tiers serialized as the cache key)."""
+    return _expensive_number_for(json.dumps(options["tiers"], sort_keys=True))
+
+
+@lru_cache(maxsize=None)
+def _expensive_number_for(tiers: str) -> str | None:
+    import phonenumbers
+
+    for tier in json.loads(tiers):
+        if tier["expensive"]:
+            for region, number in example_numbers():
+                if region in tier["regions"]:
+                    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return None
+
+
 KEYWORD = Keyword(
     name="x-destination-cost",
     summary="the phone number is an expensive destination that was not accepted",
@@ -169,4 +219,8 @@ KEYWORD = Keyword(
     docs_cross_field=True,
     docs_facts=facts,
     docs_order=7,
+    instance_type="object",
+    arrange=arrange,
+    fault=fault,
+    entangled_fields=entangled_fields,
 )

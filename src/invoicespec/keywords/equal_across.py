@@ -5,14 +5,17 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
+from collections.abc import Iterator, Callable
+from typing import Any, TYPE_CHECKING
 from invoicespec import rules
 from invoicespec.rules.canonical import canonical
-from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, values_at
-from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, values_at, set_at, value_at
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer, Draw, Fault, replace_with
 from invoicespec.keywords.array_check import ArrayCheck
+
+if TYPE_CHECKING:
+    from invoicespec.catalog.nodes import Node
+    from invoicespec.testing.faults import Site
 
 
 ARGUMENT_SCHEMA: dict[str, Any] = {
@@ -26,6 +29,7 @@ ARGUMENT_SCHEMA: dict[str, Any] = {
     "uniqueItems": True,
     "items": relative_pointer(),
 }
+
 
 
 def differing(values: list[Any]) -> Iterator[tuple[int, int]]:
@@ -140,6 +144,45 @@ def describe(pointers: list[str], path: str) -> list[tuple[str, tuple[str, ...]]
              "skipped)", (path + "/*" + pointer,)) for pointer in pointers]
 
 
+def arrange(pointers: list[str], fields: dict[str, Any]) -> Callable[[Draw, Any], None]:
+    from invoicespec.rules.json_data import copy_json  # here: json_data imports the errors, which import the registry
+
+    def copy_the_first(draw: Draw, value: Any) -> None:
+        for pointer in pointers:
+            present = [item for item in value if value_at(item, pointer) not in (MISSING, None)]
+            for item in present[1:]:
+                set_at(item, pointer, copy_json(value_at(present[0], pointer)))
+
+    return copy_the_first
+
+
+def fault(pointers: list[str], value: Any, site: Site) -> Iterator[Fault]:
+    if not isinstance(value, list):
+        return
+    for pointer in pointers:
+        if len(value) >= 2 and all(isinstance(value_at(item, pointer), str) for item in value[:2]):
+            other = _alternative_text(site.item_node(pointer), value_at(value[0], pointer))
+            if other is not None:
+                yield Fault((1, *parse_pointer(pointer)), replace_with(other))
+
+
+def _alternative_text(node: Node | None, current: Any) -> str | None:
+    """Another text the item's schema accepts: another enum value, or free text with one more letter;
+    None where its schema is too strict to tell (patterns, formats, custom keywords)."""
+    if node is None:
+        return None
+    if node.enum:
+        others = [v for v in node.enum if v != current and isinstance(v, str)]
+        return others[0] if others else None
+    if node.patterns or node.keywords:
+        return None
+    return None if node.max_length is not None and len(str(current)) + 1 > node.max_length else f"{current}x"
+
+
+def entangled_fields(pointers: list[str]) -> list[str]:
+    return [parse_pointer(pointer)[0] for pointer in pointers]  # a changed value differs from the others
+
+
 KEYWORD = Keyword(
     name="x-equal-across",
     summary="a field that must be the same in every item of an array differs",
@@ -152,4 +195,8 @@ KEYWORD = Keyword(
     docs_cross_field=True,
     docs_order=5,
     check=EqualAcrossCheck,
+    instance_type="array",
+    arrange=arrange,
+    fault=fault,
+    entangled_fields=entangled_fields,
 )

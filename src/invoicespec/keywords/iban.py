@@ -5,10 +5,20 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
-from typing import Any
+import random
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from invoicespec import rules
-from invoicespec.keywords.keyword import Errors, Keyword, error
+from invoicespec.keywords.keyword import Errors, Fault, Keyword, error
+
+if TYPE_CHECKING:
+    from invoicespec.catalog.nodes import Node
+    from invoicespec.testing.faults import Site
+
+# Countries whose IBANs the strategies draw: a spread of lengths and structures.
+_COUNTRIES = ("FR", "DE", "GB", "ES", "NL", "BE", "IT", "SE", "NO", "FI", "AT", "CH", "PL", "PT", "IE", "DK")
 
 
 ARGUMENT_SCHEMA: dict[str, Any] = {
@@ -105,6 +115,40 @@ class IbanCheck:
             raise ValueError(result.problem)
 
 
+def generate_value(enabled: bool, node: Node, type_name: str) -> Any:
+    return valid_ibans() if enabled is True and type_name == "string" else None
+
+
+@lru_cache(maxsize=None)
+def valid_ibans() -> Any:
+    """A strategy of valid IBANs of several countries, compact or spaced, upper or lower case."""
+    from hypothesis import strategies as st
+    from schwifty import IBAN
+
+    countries = st.sampled_from(_COUNTRIES)
+    seeds = st.integers(0, 2 ** 32 - 1)  # one choice, where st.randoms() would draw one per call
+    forms = st.sampled_from([str, _spaced, str.lower, lambda text: _spaced(text).lower()])
+
+    @st.composite
+    def draw_iban(draw: Any) -> str:
+        compact = str(IBAN.random(country_code=draw(countries), random=random.Random(draw(seeds))))
+        return draw(forms)(compact)
+
+    return draw_iban()
+
+
+def _spaced(compact: str) -> str:
+    return " ".join(compact[i:i + 4] for i in range(0, len(compact), 4))
+
+
+def fault(enabled: bool, value: Any, site: Site) -> Iterator[Fault]:
+    if enabled is True and isinstance(value, str):
+        # The same text with its check digits off by one: only the mod-97 check can catch it.
+        compact = value.replace(" ", "").upper()
+        broken = compact[:2] + f"{(int(compact[2:4]) + 1) % 100:02d}" + compact[4:]
+        yield Fault((), lambda _: broken)
+
+
 KEYWORD = Keyword(
     name="x-iban",
     summary="the IBAN is not valid",
@@ -119,4 +163,7 @@ KEYWORD = Keyword(
     docs_globals=template_globals,
     docs_order=10,
     check=IbanCheck,
+    instance_type="string",
+    generate_value=generate_value,
+    fault=fault,
 )

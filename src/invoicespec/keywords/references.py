@@ -5,13 +5,15 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
+from collections.abc import Iterator, Callable
+from typing import Any, TYPE_CHECKING
 from invoicespec import rules
 from invoicespec.rules.canonical import canonical
-from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, member, values_at
-from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, member, values_at, delete_at, set_at, value_at
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer, Draw, Fault, replace_with
+
+if TYPE_CHECKING:
+    from invoicespec.testing.faults import Site
 
 
 ARGUMENT_SCHEMA: dict[str, Any] = {
@@ -189,6 +191,45 @@ def named(instance: dict[str, Any], items: str, field: str, target: str, key: st
     return True
 
 
+def arrange(links: list[dict[str, Any]], fields: dict[str, Any]) -> Callable[[Draw, Any], None]:
+    from hypothesis import strategies as st
+
+    def point_at_existing_items(draw: Draw, value: Any) -> None:
+        for link in links:
+            sources, targets = value_at(value, link["items"]), value_at(value, link["target"])
+            keys = [key for key in (value_at(t, link["key"]) for t in targets if isinstance(targets, list))
+                    if key is not MISSING and key is not None] if isinstance(targets, list) else []
+            for item in sources if isinstance(sources, list) else ():
+                if value_at(item, link["field"]) in (MISSING, None):
+                    continue
+                if keys:
+                    set_at(item, link["field"], draw(st.sampled_from(keys)))
+                else:
+                    delete_at(item, link["field"])  # nothing to name: the optional reference goes
+
+    return point_at_existing_items
+
+
+def fault(links: list[dict[str, Any]], value: Any, site: Site) -> Iterator[Fault]:
+    if not isinstance(value, dict):
+        return
+    for link in links:
+        sources, targets = value_at(value, link["items"]), value_at(value, link["target"])
+        keys_there = [value_at(t, link["key"]) for t in targets] if isinstance(targets, list) else []
+        numbers = [k for k in keys_there if isinstance(k, int) and not isinstance(k, bool)]
+        for index, item in enumerate(sources if isinstance(sources, list) else []):
+            # A number past every key names nothing (only numeric keys have such an obvious outsider).
+            if value_at(item, link["field"]) not in (MISSING, None) and (numbers or not keys_there):
+                dangling = max(numbers, default=0) + 1
+                target: tuple[str | int, ...] = (*parse_pointer(link["items"]), index, *parse_pointer(link["field"]))
+                yield Fault(target, replace_with(dangling))
+                break
+
+
+def entangled_fields(links: list[dict[str, Any]]) -> list[str]:
+    return [parse_pointer(link["target"])[0] for link in links]  # changing a target may leave a reference dangling
+
+
 KEYWORD = Keyword(
     name="x-references",
     summary="a field names an item of another array that does not exist",
@@ -202,4 +243,8 @@ KEYWORD = Keyword(
     docs_order=3,
     check=ReferencesCheck,
     helpers={"named": named},
+    instance_type="object",
+    arrange=arrange,
+    fault=fault,
+    entangled_fields=entangled_fields,
 )

@@ -5,10 +5,14 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 from invoicespec.rules.pointer import format_pointer
-from invoicespec.keywords.keyword import Errors, Keyword, error
+from invoicespec.keywords.keyword import Errors, Keyword, error, Draw, Fault
+
+if TYPE_CHECKING:
+    from invoicespec.testing.faults import Site
 
 
 ARGUMENT_SCHEMA: dict[str, Any] = {
@@ -72,6 +76,32 @@ def engine_schema(names: list[str], lean: bool = False) -> dict[str, Any]:
     return {"anyOf": [{"required": [name]} for name in names]}
 
 
+def arrange(names: list[str], fields: dict[str, Any]) -> Callable[[Draw, Any], None] | None:
+    from hypothesis import strategies as st
+
+    drawable = [name for name in names if name in fields]
+    if not drawable:
+        return None
+    pick = st.sampled_from(drawable)
+
+    def add_one(draw: Draw, value: Any) -> None:
+        if not any(name in value for name in drawable):
+            name = draw(pick)
+            value[name] = draw(fields[name])
+
+    return add_one
+
+
+def fault(names: list[str], value: Any, site: Site) -> Iterator[Fault]:
+    if not isinstance(value, dict):
+        return
+    present = tuple(name for name in names if name in value)
+    # Dropping a required field would be reported by `required` too, and dropping a field that tells
+    # variants apart may move the object to another variant.
+    if present and not (set(present) & (site.node.required | site.careful)):
+        yield Fault((), lambda document: {k: v for k, v in document.items() if k not in present})
+
+
 KEYWORD = Keyword(
     name="x-required-any-of",
     summary="at least one of several fields must be present",
@@ -86,4 +116,7 @@ KEYWORD = Keyword(
     docs_one_of=one_of,
     docs_order=2,
     engine_schema=engine_schema,
+    instance_type="object",
+    arrange=arrange,
+    fault=fault,
 )

@@ -5,14 +5,16 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
+from collections.abc import Iterator, Callable
+from typing import Any, TYPE_CHECKING
 from invoicespec import rules
 from invoicespec.rules.canonical import canonical
-from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, values_at
-from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, values_at, set_at, value_at
+from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer, Fault, replace_with
 from invoicespec.keywords.array_check import ArrayCheck
+
+if TYPE_CHECKING:
+    from invoicespec.testing.faults import Site
 
 
 ARGUMENT_SCHEMA: dict[str, Any] = {
@@ -113,6 +115,39 @@ class UniqueByCheck(ArrayCheck):
             raise ValueError("not unique")
 
 
+def unique_key(pointers: list[str]) -> Callable[[Any], Any]:
+    keys = [parse_pointer(pointer) for pointer in pointers]
+
+    def key(item: Any) -> Any:
+        values = [resolve(item, k)[0] for k in keys]
+        if any(v is MISSING or v is None for v in values):
+            return object()  # items without the key never collide
+        return tuple(canonical(v) for v in values)
+
+    return key
+
+
+def fault(pointers: list[str], value: Any, site: Site) -> Iterator[Fault]:
+    if not isinstance(value, list) or not pointers:
+        return
+    pointer = pointers[0]  # the error is reported at the first part of the key
+    if len(value) >= 2 and all(value_at(item, p) not in (MISSING, None) for item in value[:2] for p in pointers):
+        def repeat(items: list[Any]) -> list[Any]:
+            for p in pointers:
+                set_at(items[1], p, value_at(items[0], p))
+            return items
+        yield Fault((), repeat, where=(1, *parse_pointer(pointer)))
+    elif value and (site.node.max_items is None or len(value) < site.node.max_items) \
+            and value_at(value[0], pointer) not in (MISSING, None):
+        # One item, or keys not set on the first two: append a copy of the first item.
+        yield Fault((len(value),), replace_with(value[0]),
+                    where=(len(value), *parse_pointer(pointer)))
+
+
+def entangled_fields(pointers: list[str]) -> list[str]:
+    return [parse_pointer(pointer)[0] for pointer in pointers]  # a changed key may repeat another item's
+
+
 KEYWORD = Keyword(
     name="x-unique-by",
     summary="two items of an array share a key that must be unique",
@@ -125,4 +160,8 @@ KEYWORD = Keyword(
     docs_cross_field=True,
     docs_order=4,
     check=UniqueByCheck,
+    instance_type="array",
+    unique_key=unique_key,
+    fault=fault,
+    entangled_fields=entangled_fields,
 )

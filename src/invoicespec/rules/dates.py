@@ -101,3 +101,15 @@ def compare_temporal(earlier: Any, later: Any) -> int | None:
         return None
     a, b = first.value, second.value
     return (a > b) - (a < b)
+
+
+    return (a > b) - (a < b)
+
+
+def format_date_time(moment: _dt.datetime, offset: str | None, fraction: bool) -> str:
+    """``moment`` (naive) written as an RFC 3339 date-time with ``offset`` (``Z``, ``+01:00``, or None for
+    a local one), its microseconds written without trailing zeros when ``fraction`` holds."""
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    if fraction and moment.microsecond:
+        text += f".{moment.microsecond:06d}".rstrip("0")
+    return text + (offset or "")

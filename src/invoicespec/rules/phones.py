@@ -116,3 +116,18 @@ def destination_tier(region: str | None, tiers: list[dict[str, Any]]) -> dict[st
         if region in tier["regions"]:
             return tier
     return None
+
+
+@lru_cache(maxsize=None)
+def example_numbers() -> tuple[tuple[str, Any], ...]:
+    """Valid numbers of every region phonenumbers knows, as ``(region, phonenumbers.PhoneNumber)``: its
+    example mobile and fixed-line numbers, for test data that must be real."""
+    import phonenumbers
+
+    found = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+            number = phonenumbers.example_number_for_type(region, kind)
+            if number is not None and phonenumbers.is_valid_number(number):
+                found.append((region, number))
+    return tuple(found)

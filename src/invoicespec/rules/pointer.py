@@ -10,6 +10,9 @@ from typing import Any
 __all__ = ["MISSING", "format_pointer", "member", "parse_pointer", "resolve", "values_at"]
 
 
+__all__ = ["MISSING", "delete_at", "format_pointer", "parse_pointer", "resolve", "set_at", "value_at"]
+
+
 class _Missing:
     __slots__ = ()
 
@@ -89,3 +92,30 @@ def values_at(items: Any, parts: tuple[str, ...]) -> list[Any]:
             for item in items
         ]
     return [member(item, parts) for item in items]
+
+
+# Edits in place, for the test-data strategies that make a drawn document hold a relation. Like the
+# readers above they never raise: a pointer whose parent is absent changes nothing.
+
+
+def value_at(document: Any, pointer: str) -> Any:
+    """The value at ``pointer`` (a JSON Pointer string) in ``document``, or MISSING."""
+    return resolve(document, parse_pointer(pointer))[0]
+
+
+def set_at(document: Any, pointer: str, value: Any) -> None:
+    """Put ``value`` at ``pointer`` in ``document``, if its parent exists (an existing index, in an array)."""
+    *parents, last = parse_pointer(pointer)
+    target, _ = resolve(document, tuple(parents))
+    if isinstance(target, dict):
+        target[last] = value
+    elif isinstance(target, list) and last.isdigit() and int(last) < len(target):
+        target[int(last)] = value
+
+
+def delete_at(document: Any, pointer: str) -> None:
+    """Remove the field at ``pointer`` from ``document``, if it is there."""
+    *parents, last = parse_pointer(pointer)
+    target, _ = resolve(document, tuple(parents))
+    if isinstance(target, dict):
+        target.pop(last, None)

@@ -4,24 +4,25 @@ The walker follows the payload through its flattened schema (choosing, at each
 variant, the one the payload matches) and lists, at every location, one mutation
 per constraint there. A mutation near a variant's discriminator, or on a value a
 relational keyword reads, may move its error elsewhere: those are flagged and
-used only once the validator confirms them (see ``_Mutations.usable``).
+used only once the validator confirms them (see ``_Mutations.usable``). Standard
+keywords are broken here; each custom keyword brings its own ``fault`` hook (see
+``keywords/keyword.py``), which the walker asks through the registry.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
-
-from invoicespec import rules
 from invoicespec.catalog.nodes import Node, Sub, choose, flatten
-from invoicespec.testing.generate import _example_numbers, _get, _set, _shift
-from invoicespec.rules.json_data import copy_json, json_type
-from invoicespec.keywords.standard import compile_pattern
-from invoicespec.rules.pointer import MISSING, format_pointer, parse_pointer, resolve
+from invoicespec.engine.descend import holds, resolver_of
 from invoicespec.engine.validator import kind_of
+from invoicespec.keywords.standard import compile_pattern
+from invoicespec.rules.json_data import copy_json, json_type
+from invoicespec.rules.pointer import MISSING, format_pointer, parse_pointer
+from invoicespec.testing.generate import keywords_of
+
 
 class _Mutation:
     """One way to break a payload: where, which keyword, and the change."""
@@ -60,6 +61,26 @@ class _Mutation:
 
 
 _REMOVE = object()
+
+
+@dataclass(frozen=True)
+class Site:
+    """What a keyword's ``fault`` hook may ask about the place of the value it breaks."""
+
+    #: The schema there, flattened.
+    node: Node
+    #: Fields of the value whose change may move the error elsewhere (to another variant).
+    careful: frozenset[str] | set[str]
+    walker: _Mutations
+
+    def item_node(self, pointer: str) -> Node | None:
+        """The flattened schema at ``pointer`` inside each item of the array here, or None."""
+        return self.walker.item_node(self.node, pointer)
+
+    @property
+    def items_keyed(self) -> bool:
+        """Whether the items here carry a key they must not share (so a copy of an item repeats it)."""
+        return bool(keywords_of(self.node, "unique_key"))
 _COMMON_KINDS = frozenset({"type", "required", "additionalProperties"})
 _NOT_JSON = float("nan")
 
@@ -101,7 +122,7 @@ class _Mutations:
             found.append(_Mutation((twin,), "x-headers", lambda _: payload[name]))
             # The headers as the schema sees them (lower-case names), and the way back to the payload's names.
             folded, names, _ = self.validator._prepare(payload)
-            self.walk([(self.inner.schema, self.inner._resolver)], frozenset(), folded, (), found, set(), False)
+            self.walk([(self.inner.schema, resolver_of(self.inner))], frozenset(), folded, (), found, set(), False)
             for mutation in found[1:]:
                 if mutation.target and mutation.target[0] in names:
                     mutation.target = (names[mutation.target[0]], *mutation.target[1:])
@@ -109,11 +130,11 @@ class _Mutations:
                         mutation.where = (names.get(mutation.where[0], mutation.where[0]), *mutation.where[1:])
         elif self.kind == "path" and isinstance(payload, dict):
             typed = self.validator._typed_path(payload)
-            self.walk([(self.inner.schema, self.inner._resolver)], frozenset(), typed, (), found, set(), False)
+            self.walk([(self.inner.schema, resolver_of(self.inner))], frozenset(), typed, (), found, set(), False)
             for mutation in found:
                 mutation.change = _url_text(mutation.change)
         else:
-            self.walk([(self.inner.schema, self.inner._resolver)], frozenset(), payload, (), found, set(), False)
+            self.walk([(self.inner.schema, resolver_of(self.inner))], frozenset(), payload, (), found, set(), False)
         if not found:  # the part accepts any JSON value: what is not JSON is the only fault
             found.append(_Mutation((), "json", lambda _: _NOT_JSON))
         return found
@@ -156,7 +177,7 @@ class _Mutations:
                                            where=path, verify=True))
             for index in range(len(choice.alternatives)):
                 chosen, now = choose(subs, consumed, choice, index)
-                if all(self.inner.evolve(schema=s, _resolver=r).is_valid(value) for s, r in choice.alternatives[index]):
+                if all(holds(self.inner, value, s, r) for s, r in choice.alternatives[index]):
                     self.walk(chosen, now, value, path, found, careful | discriminators, True)
                     return
             return
@@ -182,56 +203,24 @@ class _Mutations:
     # -- objects and arrays -----------------------------------------------------------------------
 
     def object(self, node: Node, value: dict, path: tuple, found: list[_Mutation], careful: set[str]) -> None:
-        keys = node.keywords
-        roles = _relational_fields(node)
+        roles = _entangled_fields(node)
         for name in sorted(node.required & set(value)):
             found.append(_Mutation((*path, name), "required", lambda _: _REMOVE,
                                    verify=name in careful or name in roles))
-        present = [name for name in keys.get("x-required-any-of", []) if name in value]
-        if present and not (set(present) & (node.required | careful)):
-            def drop_all(document: Any, names=tuple(present)) -> Any:
-                return {k: v for k, v in document.items() if k not in names}
-            found.append(_Mutation(path, "x-required-any-of", drop_all))
         if node.additional is False and "zz_not_a_field" not in node.properties:
             found.append(_Mutation((*path, "zz_not_a_field"), "additionalProperties", lambda _: 1))
         if self.request:
             for name, subs in node.properties.items():
                 if name not in value and self.flatten(subs).read_only:
                     found.append(_Mutation((*path, name), "readOnly", lambda _: "set by the client"))
-        for pair in keys.get("x-date-order", []):
-            earlier, later = _get(value, pair["earlier"]), _get(value, pair["later"])
-            if rules.compare_temporal(earlier, later) is None:
-                continue
-            target = (*path, *_steps(value, pair["later"]))
-            found.append(_Mutation(target, "x-date-order", lambda _, e=earlier, l=later: _shift_back(e, l)))
-        cost = keys.get("x-destination-cost")
-        if cost is not None and isinstance(_get(value, cost["phone"]), str):
-            expensive = _expensive_number(cost)
-            accepted = parse_pointer(cost["acceptedBy"])
-            if expensive is not None and len(accepted) == 1:
-                def call_abroad(document: Any, number=expensive, phone=cost["phone"], flag=accepted[0]) -> Any:
-                    document.pop(flag, None)
-                    _set(document, phone, number)
-                    return document
-                found.append(_Mutation(path, "x-destination-cost", call_abroad,
-                                       where=(*path, *parse_pointer(cost["phone"]))))
-        for link in keys.get("x-references", []):
-            sources, targets = _get(value, link["items"]), _get(value, link["target"])
-            keys_there = [_get(t, link["key"]) for t in targets] if isinstance(targets, list) else []
-            numbers = [k for k in keys_there if isinstance(k, int) and not isinstance(k, bool)]
-            for index, item in enumerate(sources if isinstance(sources, list) else []):
-                if _get(item, link["field"]) not in (MISSING, None) and (numbers or not keys_there):
-                    dangling = max(numbers, default=0) + 1
-                    target = (*path, *parse_pointer(link["items"]), index, *parse_pointer(link["field"]))
-                    found.append(_Mutation(target, "x-references", lambda _, d=dangling: d))
-                    break
+        self.keyword_faults(node, value, path, found, careful)
         for name, subs in node.properties.items():
             if name in value:
                 self.walk(subs, frozenset(), value[name], (*path, name), found, set(), name in roles | careful)
 
     def array(self, node: Node, value: list, path: tuple, found: list[_Mutation]) -> None:
-        keys = node.keywords
-        relational = bool(keys.get("x-unique-by") or keys.get("x-contiguous") or keys.get("x-equal-across"))
+        watched = _entangled_fields(node)
+        relational = bool(watched)  # copies or removals of items may break the array's relations too
         if node.min_items:
             found.append(_Mutation(path, "minItems", lambda _: [], verify=relational))
         if node.max_items is not None and value and len(value) == node.max_items and not relational \
@@ -239,34 +228,7 @@ class _Mutations:
             found.append(_Mutation(path, "maxItems", lambda items: items + [items[0]]))
         if node.unique_items and value:
             found.append(_Mutation((*path, len(value)), "uniqueItems", lambda _, first=value[0]: first))
-        for pointer in keys.get("x-unique-by", [])[:1]:
-            if len(value) >= 2 and all(_get(item, p) not in (MISSING, None) for item in value[:2]
-                                       for p in keys["x-unique-by"]):
-                def repeat(items: list, pointers=tuple(keys["x-unique-by"])) -> list:
-                    for p in pointers:
-                        _set(items[1], p, _get(items[0], p))
-                    return items
-                found.append(_Mutation(path, "x-unique-by", repeat, where=(*path, 1, *parse_pointer(pointer))))
-            elif value and (node.max_items is None or len(value) < node.max_items) \
-                    and _get(value[0], pointer) not in (MISSING, None):
-                found.append(_Mutation((*path, len(value)), "x-unique-by", lambda _, first=value[0]: first,
-                                       where=(*path, len(value), *parse_pointer(pointer))))
-        contiguous = keys.get("x-contiguous")
-        if contiguous and value and (node.max_items is None or len(value) < node.max_items) \
-                and not keys.get("x-unique-by") and isinstance(_get(value[0], contiguous["field"]), int):
-            def gap(_: Any, first=value[0], n=len(value), start=contiguous.get("start", 1),
-                    field_pointer=contiguous["field"]) -> Any:
-                extra = copy_json(first)
-                _set(extra, field_pointer, start + n + 1)
-                return extra
-            found.append(_Mutation((*path, len(value)), "x-contiguous", gap, where=path))
-        for pointer in keys.get("x-equal-across", []):
-            if len(value) >= 2 and all(isinstance(_get(item, pointer), str) for item in value[:2]):
-                other = _alternative_text(self._item_node(node, pointer), _get(value[0], pointer))
-                if other is not None:
-                    target = (*path, 1, *parse_pointer(pointer))
-                    found.append(_Mutation(target, "x-equal-across", lambda _, o=other: o))
-        watched = _relational_item_fields(node)
+        self.keyword_faults(node, value, path, found, set())
         for index, item in enumerate(value):
             start = len(found)
             self.walk(node.items, frozenset(), item, (*path, index), found, set(), False)
@@ -274,7 +236,8 @@ class _Mutations:
                 if len(mutation.target) > len(path) + 1 and mutation.target[len(path) + 1] in watched:
                     mutation.verify = True
 
-    def _item_node(self, node: Node, pointer: str) -> Node | None:
+    def item_node(self, node: Node, pointer: str) -> Node | None:
+        """The flattened schema at ``pointer`` inside each item of the array ``node``, or None."""
         subs = node.items
         for step in parse_pointer(pointer):
             here = self.flatten(subs)
@@ -287,15 +250,7 @@ class _Mutations:
 
     def string(self, node: Node, value: str, path: tuple, found: list[_Mutation]) -> None:
         keys = node.keywords
-        if "x-phone" in keys:
-            short_number = "12" if keys["x-phone"].get("defaultRegion") else "+3361"
-            found.append(_Mutation(path, "x-phone", lambda _: short_number))
-        if keys.get("x-iban") is True:
-            compact = value.replace(" ", "").upper()
-            broken = compact[:2] + f"{(int(compact[2:4]) + 1) % 100:02d}" + compact[4:]
-            found.append(_Mutation(path, "x-iban", lambda _: broken))
-        if "x-digits" in keys:
-            found.append(_Mutation(path, "x-digits", lambda _, n=keys["x-digits"]["integer"]: "1" * (n + 1)))
+        shaped = self.keyword_faults(node, value, path, found, set())
         if "format" in keys and keys["format"] in _BAD_FORMATS:
             found.append(_Mutation(path, "format", lambda _, bad=_BAD_FORMATS[keys["format"]]: bad))
         checks = [(k, c) for k, c in (("minLength", node.min_length > 0), ("maxLength", node.max_length is not None))
@@ -305,7 +260,8 @@ class _Mutations:
                 found.append(_Mutation(path, "minLength", lambda _, n=node.min_length: "a" * (n - 1)))
             elif node.max_length <= 100_000:
                 found.append(_Mutation(path, "maxLength", lambda _, n=node.max_length: "a" * (n + 1)))
-        if node.patterns and not ({"x-phone", "x-iban", "x-digits", "format"} & set(keys)):
+        # Where a custom keyword or a format shapes the text, an off-pattern text would likely break it too.
+        if node.patterns and not shaped and "format" not in keys:
             off = _off_pattern(node, value)
             if off is not None:
                 found.append(_Mutation(path, "pattern", lambda _: off))
@@ -315,12 +271,20 @@ class _Mutations:
                                      ("maximum", node.maximum, 1), ("exclusiveMaximum", node.exclusive_maximum, 0)):
             if bound is not None:
                 found.append(_Mutation(path, keyword, lambda _, b=bound, d=step: b + d))
-        digits = node.keywords.get("x-digits")
-        if digits is not None:
-            found.append(_Mutation(path, "x-digits", lambda _, n=digits["integer"]: 10 ** n))
-            if 0 < digits["fraction"] < 15:
-                found.append(_Mutation(path, "x-digits",
-                                       lambda _, f=digits["fraction"]: float("0." + "1" * (f + 1))))
+        self.keyword_faults(node, value, path, found, set())
+
+    def keyword_faults(self, node: Node, value: Any, path: tuple, found: list[_Mutation],
+                       careful: set[str]) -> bool:
+        """Add the faults of the node's custom keywords on ``value``; whether the node has such keywords."""
+        keywords = keywords_of(node, "fault")
+        if keywords:
+            site = Site(node, careful, self)
+            for keyword, argument in keywords:
+                for fault in keyword.fault(argument, value, site):
+                    where = fault.target if fault.where is None else fault.where
+                    found.append(_Mutation((*path, *fault.target), keyword.name, fault.change,
+                                           where=(*path, *where)))
+        return bool(keywords)
 
 
 def _url_text(change: Any) -> Any:
@@ -385,61 +349,10 @@ def _value_discriminators(choice: Any) -> set[str]:
     return set(found)
 
 
-def _relational_fields(node: Node) -> set[str]:
-    """Fields of an object that a relational keyword of the same object reads (not mutated on their own)."""
-    fields: set[str] = set()
-    for link in node.keywords.get("x-references", []):
-        fields.add(parse_pointer(link["target"])[0])
-    cost = node.keywords.get("x-destination-cost")
-    if cost is not None:
-        fields.add(parse_pointer(cost["acceptedBy"])[0])
-    return fields
-
-
-def _relational_item_fields(node: Node) -> set[str]:
-    """Fields of an array's items that the array's relational keywords read."""
-    fields = set()
-    contiguous = node.keywords.get("x-contiguous")
-    if contiguous:
-        fields.add(parse_pointer(contiguous["field"])[0])
-    for pointer in node.keywords.get("x-equal-across", []) + node.keywords.get("x-unique-by", []):
-        fields.add(parse_pointer(pointer)[0])
-    return fields
-
-
-def _steps(document: Any, pointer: str) -> list:
-    return resolve(document, parse_pointer(pointer))[1]
-
-
-def _shift_back(earlier: str, later: str) -> str:
-    """A value written like ``later``, one day (dates) or one hour (date-times) before ``earlier``."""
-    return _shift(earlier, -1 if rules.parse_temporal(earlier).kind == "date" else -60, like=later)
-
-
-@lru_cache(maxsize=None)
-def _expensive_number_for(tiers: str) -> str | None:
-    for tier in json.loads(tiers):
-        if tier["expensive"]:
-            for region, number in _example_numbers():
-                if region in tier["regions"]:
-                    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return None
-
-
-def _expensive_number(cost: dict) -> str | None:
-    """A valid E.164 number in the first expensive tier (the tiers serialized as the cache key)."""
-    return _expensive_number_for(json.dumps(cost["tiers"], sort_keys=True))
-
-
-def _alternative_text(node: Node | None, current: Any) -> str | None:
-    if node is None:
-        return None
-    if node.enum:
-        others = [v for v in node.enum if v != current and isinstance(v, str)]
-        return others[0] if others else None
-    if node.patterns or node.keywords:
-        return None
-    return None if node.max_length is not None and len(str(current)) + 1 > node.max_length else f"{current}x"
+def _entangled_fields(node: Node) -> set[str]:
+    """Fields (of the object, or of each item of the array) that the node's relational keywords read."""
+    return {name for keyword, argument in keywords_of(node, "entangled_fields")
+            for name in keyword.entangled_fields(argument)}
 
 
 def _off_pattern(node: Node, value: str) -> str | None:
