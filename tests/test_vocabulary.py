@@ -28,6 +28,14 @@ def test_the_vocabulary_file_is_what_the_keywords_generate():
     assert shipped_text == tool.render(), "vocabulary.yaml is stale: run python3 tools/gen_vocabulary.py"
 
 
+def test_the_dialect_lists_every_registered_keyword():
+    """The dialect refuses unknown keywords: its list of the vocabulary's names is the registry's."""
+    tool = _tool()
+    assert tool.DIALECT.read_text(encoding="utf-8") == tool.render_dialect(), (
+        "dialect.yaml's keyword list is stale: run python3 tools/gen_vocabulary.py"
+    )
+
+
 def test_the_generated_text_reads_back_as_the_data_it_was_written_from():
     tool = _tool()
     assert json.dumps(load_trusted(tool.render())) == json.dumps(tool.vocabulary())

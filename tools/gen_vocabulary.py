@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """Write schemas/_common/meta/vocabulary.yaml, the vocabulary's meta-schema, from src/invoicespec/keywords.
 
-    python3 tools/gen_vocabulary.py          # rewrite the file
-    python3 tools/gen_vocabulary.py --check  # exit 1 if the file differs from what would be generated
+    python3 tools/gen_vocabulary.py          # rewrite the file (and the dialect's list of the keywords)
+    python3 tools/gen_vocabulary.py --check  # exit 1 if either differs from what would be generated
+
+The dialect (dialect.yaml) is written by hand, but for its list of the vocabulary's keyword names: the
+lines after its ``# the invoicespec vocabulary`` comment are the registry's names, in order.
 
 Each keyword's module holds its argument's schema, whose ``description`` says what the keyword means;
 the registry lists the keywords. The file is marked "do not edit": change the keyword's module and rerun
@@ -137,18 +140,34 @@ def _string(head: str, value: Any, indent: int) -> list[str]:
     return [f"{head} >-", *(pad + part for part in folded)]
 
 
+DIALECT = ROOT / "schemas" / META_FOLDER / "dialect.yaml"
+DIALECT_MARK = "    # the invoicespec vocabulary\n"
+
+
+def render_dialect() -> str:
+    """dialect.yaml with the registry's keyword names after its vocabulary comment (the file's last lines)."""
+    text = DIALECT.read_text(encoding="utf-8")
+    head, mark, _ = text.partition(DIALECT_MARK)
+    if not mark:
+        raise SystemExit(f"{DIALECT.relative_to(ROOT)} has no line {DIALECT_MARK.strip()!r}")
+    return head + mark + "".join(f"    - {name}\n" for name in REGISTRY)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--check", action="store_true", help="report drift instead of writing")
     args = parser.parse_args(argv)
-    text = render()
+    outputs = {TARGET: render(), DIALECT: render_dialect()}
     if args.check:
-        if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text:
-            print(f"out of date: {TARGET.relative_to(ROOT)} (run python3 tools/gen_vocabulary.py)", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET.relative_to(ROOT)}")
+        stale = [path for path, text in outputs.items()
+                 if not path.exists() or path.read_text(encoding="utf-8") != text]
+        for path in stale:
+            print(f"out of date: {path.relative_to(ROOT)} (run python3 tools/gen_vocabulary.py)", file=sys.stderr)
+        return 1 if stale else 0
+    for path, text in outputs.items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 

@@ -58,11 +58,12 @@ def error_count(errors: Sized) -> str:
 
 
 # Imported after Error: the keywords' rules build Errors of their own (check_json).
-from invoicespec.keywords.registry import REGISTRY  # noqa: E402
+from invoicespec.keywords.registry import REGISTRY, derived  # noqa: E402
 
 #: Every keyword slug an :class:`Error` can carry, with what it means. Standard JSON
 #: Schema keywords keep their names; the library's own are prefixed with ``x-``.
-KEYWORDS: dict[str, str] = {
+KEYWORDS: dict[str, str] = {}
+_STANDARD_SLUGS = {
     "json": "the value is not JSON data (NaN, Infinity, a non-string key, a Python object)",
     "max-depth": "the payload is nested deeper than the library accepts",
     "type": "the value has the wrong JSON type",
@@ -95,9 +96,17 @@ KEYWORDS: dict[str, str] = {
     "oneOf": "the value matches none, or more than one, of the allowed shapes",
     "false": "no value is allowed here",
     "readOnly": "the field is set by the server and cannot be sent in a request",
-    **{name: keyword.summary for name, keyword in REGISTRY.items()},
-    "x-headers": "the same header is given twice with different letter case",
 }
+
+
+@derived
+def _keyword_slugs() -> None:
+    KEYWORDS.clear()
+    KEYWORDS.update({
+        **_STANDARD_SLUGS,
+        **{name: keyword.summary for name, keyword in REGISTRY.items()},
+        "x-headers": "the same header is given twice with different letter case",
+    })
 
 
 class InvoicespecError(Exception):

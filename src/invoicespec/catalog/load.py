@@ -50,6 +50,7 @@ __all__ = [
 
 BASE_URI = "https://schemas.invoicespec.dev/"
 DIALECT = BASE_URI + "_common/meta/dialect.yaml"
+VOCABULARY = BASE_URI + "_common/meta/vocabulary.yaml"
 MANIFEST_SCHEMA = BASE_URI + "_common/meta/operation.yaml"
 META_FOLDER = "_common/meta/"
 MANIFEST_NAME = "operation.yaml"
@@ -187,6 +188,24 @@ def load_catalog(root: Traversable) -> Catalog:
     return catalog
 
 
+def _dialect_checker(catalog: Catalog) -> Draft202012Validator:
+    """The dialect as a validator: the shipped one, or, when keywords were registered that the shipped
+    vocabulary does not define, one that also knows their names and their arguments' schemas."""
+    from jsonschema import Draft202012Validator
+
+    vocabulary = catalog.documents[VOCABULARY]
+    known = vocabulary.get("properties", {})
+    added = {name: keyword for name, keyword in REGISTRY.items() if name not in known}
+    if not added:
+        return Draft202012Validator(catalog.documents[DIALECT], registry=catalog.registry)
+    dialect = json.loads(json.dumps(catalog.documents[DIALECT]))  # copies: the shipped documents stay as they are
+    dialect["propertyNames"]["enum"] += list(added)
+    vocabulary = json.loads(json.dumps(vocabulary))
+    vocabulary["properties"].update({name: dict(keyword.argument_schema or {}) for name, keyword in added.items()})
+    documents = {**catalog.documents, DIALECT: dialect, VOCABULARY: vocabulary}
+    return Draft202012Validator(dialect, registry=_registry(documents))
+
+
 def _registry(documents: Mapping[str, Schema]) -> Registry:
     import jsonschema_specifications
     from referencing import Registry
@@ -202,11 +221,9 @@ def _registry(documents: Mapping[str, Schema]) -> Registry:
 
 def check_schema(catalog: Catalog, schema: Any, name: str = "(schema)") -> None:
     """Apply the load-time checks to a schema that is not in the folder (raises SchemaError)."""
-    from jsonschema import Draft202012Validator
-
     if not isinstance(schema, dict):
         raise SchemaError(f"{name}: a schema must be an object")
-    _check(Draft202012Validator(catalog.documents[DIALECT], registry=catalog.registry), schema, name)
+    _check(_dialect_checker(catalog), schema, name)
     _check_references(catalog.registry, schema.get("$id", BASE_URI), schema, name)
     _check_semantics(schema, name)
 

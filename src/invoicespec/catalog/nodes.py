@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from invoicespec.keywords.registry import REGISTRY
+from invoicespec.keywords.registry import REGISTRY, derived
 
 if TYPE_CHECKING:
     from invoicespec.catalog.load import Schema
@@ -25,8 +25,14 @@ __all__ = ["Choice", "Node", "Sub", "applied", "choose", "flatten"]
 Sub = tuple[Any, Any]
 
 # Where merged subschemas each give an argument: list arguments add up, a value argument is the last one given.
-_LIST_KEYWORDS = tuple(name for name, keyword in REGISTRY.items() if keyword.argument_merge == "concatenate")
-_VALUE_KEYWORDS = (*(name for name, keyword in REGISTRY.items() if keyword.argument_merge == "last"), "format")
+_LIST_KEYWORDS: list[str] = []
+_VALUE_KEYWORDS: list[str] = []
+
+
+@derived
+def _merge_rules() -> None:
+    _LIST_KEYWORDS[:] = [name for name, keyword in REGISTRY.items() if keyword.argument_merge == "concatenate"]
+    _VALUE_KEYWORDS[:] = [*(name for name, keyword in REGISTRY.items() if keyword.argument_merge == "last"), "format"]
 
 
 @dataclass

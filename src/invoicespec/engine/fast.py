@@ -44,7 +44,7 @@ from invoicespec.engine.guards import (
     ARRAY, GUARDS, OPEN, NoPlace, OpenValue, negated_subschemas, place_guards, types_of, uncertain,
 )
 from invoicespec.engine.rewrite import PYTHON_KEYWORDS, rewrite
-from invoicespec.keywords.registry import REGISTRY
+from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec.rules.pointer import MISSING, format_pointer, parse_pointer, resolve
 
 __all__ = ["FastPath", "Pruner", "compile_fast", "derive", "enable_pruning"]
@@ -72,23 +72,32 @@ def _rule(check: Any, name: str) -> type:
 
 
 #: Each Python keyword of a whole engine -> its check: every custom keyword's, and the guards'.
-KEYWORDS: dict[str, type] = {
-    **{name: keyword.check or _rule(keyword.validate, f"Rule[{name}]") for name, keyword in REGISTRY.items()},
-    **GUARDS,
-}
+KEYWORDS: dict[str, type] = {}
 
 #: How :meth:`_Plan.checks_of` checks what a lean engine leaves out, where it differs from ``KEYWORDS``.
-LEAN_CHECKS: dict[str, type] = {
-    **{name: keyword.lean_check for name, keyword in REGISTRY.items() if keyword.lean_check is not None},
-    OPEN: OpenValue, MEMBERS: OpenValue,
-}
+LEAN_CHECKS: dict[str, type] = {}
 #: The custom keywords a lean engine runs in part, whose checks after it do the rest.
-_LEAN_CHECKED = frozenset(name for name, keyword in REGISTRY.items() if keyword.lean_check is not None)
-
+_LEAN_CHECKED: set[str] = set()
 #: The names the checks' generated source uses (:func:`compile_checks`' helpers).
-HELPERS: dict[str, Any] = {
-    name: function for keyword in REGISTRY.values() for name, function in (keyword.helpers or {}).items()
-}
+HELPERS: dict[str, Any] = {}
+
+
+@derived
+def _checks() -> None:
+    KEYWORDS.clear()
+    KEYWORDS.update({
+        **{name: keyword.check or _rule(keyword.validate, f"Rule[{name}]") for name, keyword in REGISTRY.items()},
+        **GUARDS,
+    })
+    lean = {name: keyword.lean_check for name, keyword in REGISTRY.items() if keyword.lean_check is not None}
+    LEAN_CHECKS.clear()
+    LEAN_CHECKS.update({**lean, OPEN: OpenValue, MEMBERS: OpenValue})
+    _LEAN_CHECKED.clear()
+    _LEAN_CHECKED.update(lean)
+    HELPERS.clear()
+    HELPERS.update(
+        (name, function) for keyword in REGISTRY.values() for name, function in (keyword.helpers or {}).items()
+    )
 
 
 # -- compiling ------------------------------------------------------------------------------------

@@ -16,12 +16,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from invoicespec.catalog.load import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
 from invoicespec.engine.guards import ARRAY, MEMBERS, OPEN, OPEN_ITEMS, types_of
 from invoicespec.keywords.formats import FORMAT_SCHEMAS
-from invoicespec.keywords.registry import REGISTRY
+from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec.keywords.standard import ANNOTATIONS
 from invoicespec.rules.ecma import explicit
 from invoicespec.rules.json_data import WIDEST
@@ -68,11 +69,23 @@ _LENGTHS = frozenset({"minLength", "maxLength"})
 NATIVE_FORMATS = frozenset({"uuid"})
 
 #: Each custom keyword that runs natively -> its standard keywords, ``(argument, lean) -> subschema``.
-_LOWERINGS = {name: keyword.engine_schema for name, keyword in REGISTRY.items() if keyword.engine_schema is not None}
+_LOWERINGS: dict[str, Callable[[Any, bool], dict[str, Any]]] = {}
 #: The custom keywords that stay Python keywords (the others become standard keywords).
-PYTHON_KEYWORDS = frozenset(REGISTRY) - _LOWERINGS.keys()
+PYTHON_KEYWORDS: set[str] = set()
 #: The custom keywords whose limits keep numbers within JSON's range.
-_BOUNDING = frozenset(name for name, keyword in REGISTRY.items() if keyword.bounds_numbers)
+_BOUNDING: set[str] = set()
+
+
+@derived
+def _lowerings() -> None:
+    _LOWERINGS.clear()
+    _LOWERINGS.update(
+        (name, keyword.engine_schema) for name, keyword in REGISTRY.items() if keyword.engine_schema is not None
+    )
+    PYTHON_KEYWORDS.clear()
+    PYTHON_KEYWORDS.update(REGISTRY.keys() - _LOWERINGS.keys())
+    _BOUNDING.clear()
+    _BOUNDING.update(name for name, keyword in REGISTRY.items() if keyword.bounds_numbers)
 
 
 def _small(node: dict, keyword: str) -> bool:

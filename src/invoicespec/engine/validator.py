@@ -24,6 +24,7 @@ from invoicespec.engine.descend import compile_root, install, resolver_of
 from invoicespec.engine.fast import FastPath, compile_fast, enable_pruning
 from invoicespec.keywords.formats import format_checker
 from invoicespec.rules.json_data import check_json, copy_json
+from invoicespec.keywords.registry import derived
 from invoicespec.keywords.standard import REQUEST_KEYWORDS, RESPONSE_KEYWORDS
 from invoicespec.rules.pointer import format_pointer, parse_pointer
 from invoicespec.report.messages import report
@@ -61,6 +62,10 @@ def _jsonschema_classes() -> tuple[Any, Any, Any]:
     response = install(validators.extend(  # type: ignore[no-untyped-call]
         Draft202012Validator, RESPONSE_KEYWORDS, type_checker=types))
     return request, response, format_checker()
+
+
+# A keyword registered later is in the classes compiled after it.
+derived(_jsonschema_classes.cache_clear)
 
 
 Kind = Literal["body", "headers", "path"]

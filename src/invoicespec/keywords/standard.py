@@ -33,7 +33,7 @@ from invoicespec import rules
 from invoicespec.catalog.load import reachable
 from invoicespec.rules.ecma import explicit
 from invoicespec.keywords.keyword import Errors, KeywordFunction, error
-from invoicespec.keywords.registry import REGISTRY
+from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec.rules.canonical import canonical
 from invoicespec.rules.pointer import MISSING
 
@@ -365,7 +365,7 @@ _STANDARD: dict[str, KeywordFunction] = {
 }
 
 #: The vocabulary: keyword name -> its jsonschema keyword function (the registry's).
-VOCABULARY: dict[str, KeywordFunction] = {name: keyword.validate for name, keyword in REGISTRY.items()}
+VOCABULARY: dict[str, KeywordFunction] = {}
 
 
 def _pruning(request: bool) -> dict[str, KeywordFunction]:
@@ -373,6 +373,16 @@ def _pruning(request: bool) -> dict[str, KeywordFunction]:
 
 
 #: Keywords for response parts: ``readOnly`` stays an annotation.
-RESPONSE_KEYWORDS: dict[str, KeywordFunction] = {**_STANDARD, **VOCABULARY, **_pruning(False)}
+RESPONSE_KEYWORDS: dict[str, KeywordFunction] = {}
 #: Keywords for request parts: ``readOnly`` properties are refused.
-REQUEST_KEYWORDS: dict[str, KeywordFunction] = {**_STANDARD, **VOCABULARY, **_pruning(True), "readOnly": read_only}
+REQUEST_KEYWORDS: dict[str, KeywordFunction] = {}
+
+
+@derived
+def _keyword_functions() -> None:
+    VOCABULARY.clear()
+    VOCABULARY.update((name, keyword.validate) for name, keyword in REGISTRY.items())
+    RESPONSE_KEYWORDS.clear()
+    RESPONSE_KEYWORDS.update({**_STANDARD, **VOCABULARY, **_pruning(False)})
+    REQUEST_KEYWORDS.clear()
+    REQUEST_KEYWORDS.update({**_STANDARD, **VOCABULARY, **_pruning(True), "readOnly": read_only})

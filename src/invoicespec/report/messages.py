@@ -22,7 +22,7 @@ from invoicespec.rules.json_data import json_type
 from invoicespec.rules.pointer import format_pointer
 from invoicespec.rules import short
 from invoicespec.report.variants import Declared
-from invoicespec.keywords.registry import REGISTRY
+from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec._errors import Error
 
 __all__ = ["report"]
@@ -38,10 +38,15 @@ _TYPE_NAMES = {
 }
 # Keywords whose functions (ours) already write a message for people: the standard keywords the library
 # reimplements, and every registered keyword (each writes its own messages).
-_OWN_MESSAGES = frozenset({
-    "pattern", "required", "dependentRequired", "additionalProperties", "uniqueItems", "readOnly",
-    *REGISTRY,
-})
+_OWN_MESSAGES: set[str] = set()
+
+
+@derived
+def _own_messages() -> None:
+    _OWN_MESSAGES.clear()
+    _OWN_MESSAGES.update(
+        {"pattern", "required", "dependentRequired", "additionalProperties", "uniqueItems", "readOnly", *REGISTRY}
+    )
 _ENUM_LISTED = 12
 
 

@@ -10,11 +10,12 @@ input is never touched: the result is a copy with the values replaced.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from invoicespec.engine.descend import holds, resolver_of
 from invoicespec.rules.json_data import copy_json
-from invoicespec.keywords.registry import REGISTRY
+from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec.keywords.standard import compile_pattern, pattern_search
 
 if TYPE_CHECKING:
@@ -24,7 +25,12 @@ __all__ = ["normalize"]
 
 Path = tuple[str | int, ...]
 
-_NORMALIZERS = tuple((name, keyword.normalize) for name, keyword in REGISTRY.items() if keyword.normalize)
+_NORMALIZERS: list[tuple[str, Callable[[Any, Any], Any]]] = []
+
+
+@derived
+def _normalizers() -> None:
+    _NORMALIZERS[:] = [(name, keyword.normalize) for name, keyword in REGISTRY.items() if keyword.normalize]
 
 
 def normalize(validator: Any, instance: Any) -> Any:
