@@ -48,7 +48,6 @@ def repeats(values: list[Any]) -> Iterator[tuple[int, int]]:
             seen[value] = index
 
 
-
 def missing(values: list[Any], start: int) -> list[int]:
     """The rule, second half, for integers that do not repeat: the numbers from ``start`` on that they
     leave out (none when there are no integers)."""
@@ -116,6 +115,9 @@ def describe(options: dict[str, Any], path: str) -> list[tuple[str, tuple[str, .
              f"{start + 2}, … with no repeat and no gap, in any order", (path + "/*" + options["field"],))]
 
 
+# -- the fast path --------------------------------------------------------------------------------
+
+
 class ContiguousCheck:
     """The keyword for verdicts: the rule (:func:`repeats`, :func:`missing`) without its messages, after a
     plain loop that finds the usual array (plain objects, integers in order) valid."""
@@ -144,6 +146,9 @@ class ContiguousCheck:
         values = values_at(instance, self.key)
         if next(repeats(values), None) is not None or missing(values, self.start):
             raise ValueError("repeated, or not contiguous")
+
+
+# -- the strategies: valid values and faults ------------------------------------------------------
 
 
 def arrange(options: dict[str, Any], fields: dict[str, Any]) -> Callable[[Draw, Any], None]:

@@ -121,6 +121,9 @@ LEGEND = (
 )
 
 
+# -- the fast path --------------------------------------------------------------------------------
+
+
 def in_order(first: Any, second: Any, strict: bool) -> bool:
     """True when two values are surely in order by text alone: ISO dates or date-times of the very
     same shape (same length, same ``T``, same zone), ``first`` before ``second`` (or equal, unless
@@ -186,6 +189,9 @@ class DateOrderCheck:
                 f"        {me}.validate({value})",
             ]
         return lines
+
+
+# -- the strategies: valid values and faults ------------------------------------------------------
 
 
 def arrange(pairs: list[dict[str, Any]], fields: dict[str, Any]) -> Callable[[Draw, Any], None]:
@@ -256,7 +262,6 @@ KEYWORD = Keyword(
     docs_facts=facts,
     docs_legend=LEGEND,
     docs_order=1,
-
     check=DateOrderCheck,
     helpers={"in_order": in_order},
     instance_type="object",

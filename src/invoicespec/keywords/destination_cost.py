@@ -162,6 +162,9 @@ def facts(options: dict[str, Any], path: str) -> list[tuple[str, Any, Any]]:
     return [("tiers", path, table)]
 
 
+# -- the strategies: valid values and faults ------------------------------------------------------
+
+
 def arrange(options: dict[str, Any], fields: dict[str, Any]) -> Callable[[Draw, Any], None]:
     def accept_the_cost(draw: Draw, value: Any) -> None:
         phone = rules.check_phone(value_at(value, options["phone"]), options.get("defaultRegion"))

@@ -139,6 +139,9 @@ def describe(limits: dict[str, Any], path: str) -> list[tuple[str, tuple[str, ..
     return [("a number, or a decimal string, with " + constraint(limits).removeprefix("digits: "), ())]
 
 
+# -- the fast path --------------------------------------------------------------------------------
+
+
 def engine_schema(limits: dict[str, Any], lean: bool = False) -> dict[str, Any]:
     """The keyword as native branches, with the rule as the last resort (floats, Decimals, huge integers).
 
@@ -197,6 +200,9 @@ class DigitsCheck:
         count = rules.count_digits(instance)
         if count is not None and too_many(count, self.integral, self.fractional):
             raise ValueError("too many digits")
+
+
+# -- the strategies: valid values and faults ------------------------------------------------------
 
 
 def generate_value(limits: dict[str, Any], node: Node, type_name: str) -> Any:
@@ -274,7 +280,6 @@ KEYWORD = Keyword(
     docs_rules=describe,
     docs_constraint=constraint,
     docs_order=8,
-
     lean_check=DigitsCheck,
     engine_schema=engine_schema,
     bounds_numbers=True,

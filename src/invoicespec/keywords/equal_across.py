@@ -31,7 +31,6 @@ ARGUMENT_SCHEMA: dict[str, Any] = {
 }
 
 
-
 def differing(values: list[Any]) -> Iterator[tuple[int, int]]:
     """The rule: ``(index, first)`` for each value that is not the same JSON value as the first one present,
     at ``first`` (absent and null values are skipped)."""
@@ -60,6 +59,9 @@ def validate(validator: Any, pointers: list[str], instance: Any, schema: dict[st
                 f"{rules.short(found[first][0])} in item {first}",
                 path=[index, *path], instance=value,
             )
+
+
+# -- the fast path --------------------------------------------------------------------------------
 
 
 class EqualAcrossCheck(ArrayCheck):
@@ -142,6 +144,9 @@ def describe(pointers: list[str], path: str) -> list[tuple[str, tuple[str, ...]]
 
     return [(f"{code(relative(pointer))} must be the same in every item that has it (absent and null values are "
              "skipped)", (path + "/*" + pointer,)) for pointer in pointers]
+
+
+# -- the strategies: valid values and faults ------------------------------------------------------
 
 
 def arrange(pointers: list[str], fields: dict[str, Any]) -> Callable[[Draw, Any], None]:

@@ -74,9 +74,6 @@ class Fault:
 class Keyword:
     """One custom keyword: its name, what its errors mean, and each engine's and output's way with it."""
 
-    #: The keyword as schemas spell it (an ``x-`` name).
-
-
     #: The keyword as schemas spell it: ``x-`` and a name.
     name: str
     #: What an error of this keyword means, in one line (the table ``invoicespec.KEYWORDS``).
@@ -127,8 +124,6 @@ class Keyword:
     helpers: Mapping[str, Callable[..., Any]] | None = None
     #: Whether the keyword's limits keep numbers within JSON's range (the engine then adds no range check).
     bounds_numbers: bool = False
-
-
     #: The one JSON type the keyword constrains ("object", "array", "string"), None when it is several:
     #: the strategies draw that type where a schema names none, and run the keyword's ``arrange`` on it.
     instance_type: str | None = None

@@ -122,6 +122,9 @@ def describe(links: list[dict[str, Any]], path: str) -> list[tuple[str, tuple[st
     ]
 
 
+# -- the fast path --------------------------------------------------------------------------------
+
+
 class ReferencesCheck:
     """The keyword for verdicts: the rule (:func:`dangling`) without its messages, after a shortcut that finds
     the usual links valid with sets (:func:`named`)."""
@@ -189,6 +192,9 @@ def named(instance: dict[str, Any], items: str, field: str, target: str, key: st
     except (AttributeError, TypeError):  # an item that is not an object, a value that is not hashable
         return False
     return True
+
+
+# -- the strategies: valid values and faults ------------------------------------------------------
 
 
 def arrange(links: list[dict[str, Any]], fields: dict[str, Any]) -> Callable[[Draw, Any], None]:

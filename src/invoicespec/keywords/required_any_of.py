@@ -71,9 +71,15 @@ def one_of(names: list[str]) -> list[str]:
     return list(names)
 
 
+# -- the fast path --------------------------------------------------------------------------------
+
+
 def engine_schema(names: list[str], lean: bool = False) -> dict[str, Any]:
     """The keyword in standard keywords: an ``anyOf`` of ``required``."""
     return {"anyOf": [{"required": [name]} for name in names]}
+
+
+# -- the strategies: valid values and faults ------------------------------------------------------
 
 
 def arrange(names: list[str], fields: dict[str, Any]) -> Callable[[Draw, Any], None] | None:

@@ -334,28 +334,6 @@ def read_only(validator: Any, flag: bool, instance: Any, schema: dict[str, Any])
         yield error("is read-only: the server sets it, and a request must not send it")
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 _STANDARD: dict[str, KeywordFunction] = {
     "pattern": pattern,
     "required": required,

@@ -90,6 +90,9 @@ def describe(pointers: list[str], path: str) -> list[tuple[str, tuple[str, ...]]
              "skipped)", tuple(path + "/*" + pointer for pointer in pointers))]
 
 
+# -- the fast path --------------------------------------------------------------------------------
+
+
 class UniqueByCheck(ArrayCheck):
     """The keyword for verdicts: the rule (:func:`repeats`) without its messages, after a shortcut that finds
     the usual arrays valid without canonical forms."""
@@ -113,6 +116,9 @@ class UniqueByCheck(ArrayCheck):
         rows = [(value,) for value in values] if len(self.keys) == 1 else values
         if next(repeats(rows), None) is not None:
             raise ValueError("not unique")
+
+
+# -- the strategies: valid values and faults ------------------------------------------------------
 
 
 def unique_key(pointers: list[str]) -> Callable[[Any], Any]:

@@ -47,6 +47,8 @@ def _own_messages() -> None:
     _OWN_MESSAGES.update(
         {"pattern", "required", "dependentRequired", "additionalProperties", "uniqueItems", "readOnly", *REGISTRY}
     )
+
+
 _ENUM_LISTED = 12
 
 

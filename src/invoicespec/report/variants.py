@@ -23,7 +23,6 @@ __all__ = ["Declared", "declared_fields"]
 Declared = Mapping[int, tuple[Mapping[str, Any], ...]]
 
 
-
 def declared_fields(root: Any, resolver: Any) -> dict[int, tuple[Mapping[str, Any], ...]]:
     """Walk every schema reachable from ``root`` and record each variant list's declared fields."""
     found: dict[int, tuple[Mapping[str, Any], ...]] = {}

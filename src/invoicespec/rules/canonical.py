@@ -8,7 +8,6 @@ from typing import Any
 __all__ = ["canonical"]
 
 
-
 def canonical(value: Any) -> Any:
     """A hashable form in which equal JSON values (1 and 1.0, key order) are equal."""
     kind = type(value)

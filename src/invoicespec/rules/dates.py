@@ -103,9 +103,6 @@ def compare_temporal(earlier: Any, later: Any) -> int | None:
     return (a > b) - (a < b)
 
 
-    return (a > b) - (a < b)
-
-
 def format_date_time(moment: _dt.datetime, offset: str | None, fraction: bool) -> str:
     """``moment`` (naive) written as an RFC 3339 date-time with ``offset`` (``Z``, ``+01:00``, or None for
     a local one), its microseconds written without trailing zeros when ``fraction`` holds."""

@@ -169,8 +169,6 @@ class OperationDoc:
         return sum(len(part.fields) for part in self.parts)
 
 
-
-
 def field_anchor(operation: str, part: str, path: str, index: int = 1) -> str:
     """The HTML ``id`` of a field row (see the module docstring for the scheme)."""
     safe = "".join(c if _ID_SAFE.fullmatch(c) else f":{ord(c):x}:" for c in path)
