@@ -23,15 +23,18 @@ the keyword as true) is exact; if it fails there, the verdict is
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from types import FunctionType
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from invoicespec.catalog.load import SCHEMA_LISTS, SCHEMA_MAPS
 from invoicespec.catalog.nodes import Sub
 from invoicespec.engine.guards import MEMBERS
 from invoicespec.rules.json_data import plain_copy
+
+if TYPE_CHECKING:
+    from invoicespec.catalog.load import Schema
 
 __all__ = [
     "MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "deciding", "plan_checks", "verdict_around",
@@ -44,6 +47,7 @@ _MAX_INDENT = 40  # levels of indentation in one generated function
 _MAX_LOOPS = 10  # loops nested in one generated function (Python allows 20 nested blocks, a `try` among them)
 
 Check = Callable[[Any], None]  # raises ValueError when the value breaks the rule
+Verdict = Callable[[Any], bool | None]  # True, False, or None when only the full path can tell
 
 
 class Rule(Protocol):
@@ -55,6 +59,16 @@ class Rule(Protocol):
     looks at objects, written where the value is known to be a ``dict`` (no test of its own)."""
 
     def validate(self, instance: Any) -> None: ...
+
+
+class CompiledChecks(Protocol):
+    """What :func:`compile_checks` returns: a :data:`Check` (with ``verdict=``, a :data:`Verdict`) that keeps
+    the ``location`` and ``helpers`` it was generated from, to be generated again with a verdict."""
+
+    location: Location
+    helpers: dict[str, Any]
+
+    def __call__(self, instance: Any, /) -> None: ...
 
 
 class Bail(Exception):
@@ -96,7 +110,7 @@ class Location:
         return self.empty()
 
 
-def plan_checks(root: Sub, checks_of: Callable[[dict], list[tuple[str, Rule, bool]]]) -> Location:
+def plan_checks(root: Sub, checks_of: Callable[[Schema], list[tuple[str, Rule, bool]]]) -> Location:
     """Every check of one part at its locations: ``checks_of(subschema)`` gives a subschema's checks as
     (keyword, rule, always sure). Raises :class:`Bail` when the part cannot be hoisted."""
     top = Location()
@@ -129,6 +143,7 @@ def plan_checks(root: Sub, checks_of: Callable[[dict], list[tuple[str, Rule, boo
             below(here, sub, depth)
         for keyword in CONDITIONAL & schema.keys():
             value = schema[keyword]
+            subs: Iterable[Any]
             if keyword in SCHEMA_LISTS:
                 subs = value if isinstance(value, list) else ()
             elif keyword in SCHEMA_MAPS:
@@ -193,7 +208,7 @@ def _undecided(instance: Any) -> None:
     return None
 
 
-def deciding(verdict: Callable[[Any], bool | None], undecided: Callable[[Any], bool]) -> Callable[[Any], bool]:
+def deciding(verdict: Verdict, undecided: Callable[[Any], bool]) -> Callable[[Any], bool]:
     """A verdict of ``compile_checks(..., verdict=)`` or :func:`verdict_around` that asks ``undecided``
     (the full path) where it would answer None: the same code, run with that one name changed, so that
     it needs no call around it to tell."""
@@ -203,7 +218,7 @@ def deciding(verdict: Callable[[Any], bool | None], undecided: Callable[[Any], b
 
 def compile_checks(
     location: Location, helpers: dict[str, Any] | None = None, verdict: dict[str, Any] | None = None,
-) -> Check:
+) -> CompiledChecks:
     """One function that runs every check of ``location`` and below on a payload (raises ValueError,
     or :class:`Uncertain` when a check fails where it may not apply).
 
@@ -310,7 +325,7 @@ def compile_checks(
         functions[0] = _verdict_source(functions[0][1:])
         entry = "verdict"
     exec(compile("\n".join(line for lines in functions for line in lines), "<invoicespec checks>", "exec"), namespace)
-    check = namespace[entry]
+    check: CompiledChecks = namespace[entry]
     check.location, check.helpers = location, helpers
     return check
 
@@ -319,7 +334,7 @@ def _verdict_source(body: list[str]) -> list[str]:
     return _VERDICT.format(body="\n".join("    " + line for line in body)).splitlines()
 
 
-def verdict_around(check: Check | None, names: dict[str, Any]) -> Callable[[Any], bool | None]:
+def verdict_around(check: Check | None, names: dict[str, Any]) -> Verdict:
     """The verdict of ``compile_checks(..., verdict=names)`` around checks that were not generated (a
     plain function, or None: nothing to check)."""
     namespace: dict[str, Any] = {
@@ -327,7 +342,7 @@ def verdict_around(check: Check | None, names: dict[str, Any]) -> Callable[[Any]
     }
     body = ["    pass" if check is None else "    check(v0)"]
     exec(compile("\n".join(_verdict_source(body)), "<invoicespec verdict>", "exec"), namespace)
-    return namespace["verdict"]
+    return cast("Verdict", namespace["verdict"])
 
 
 def _loops(here: Location) -> bool:

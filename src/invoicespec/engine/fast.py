@@ -30,9 +30,9 @@ an open value nested deep enough that the payload's depth limit might apply).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from urllib.parse import unquote, urljoin
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import jsonschema_rs
 
@@ -47,19 +47,26 @@ from invoicespec.engine.rewrite import PYTHON_KEYWORDS, rewrite
 from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec.rules.pointer import MISSING, format_pointer, parse_pointer, resolve
 
+if TYPE_CHECKING:
+    from jsonschema_rs import KeywordValidator
+
+    from invoicespec.catalog.load import Schema
+    from invoicespec.engine.checks import CompiledChecks, Rule, Verdict
+    from invoicespec.keywords.keyword import KeywordFunction
+
 __all__ = ["FastPath", "Pruner", "compile_fast", "derive", "enable_pruning"]
 
 
 # -- Python keywords ------------------------------------------------------------------------------
 
 
-def _rule(check: Any, name: str) -> type:
+def _rule(check: KeywordFunction, name: str) -> type[KeywordValidator]:
     """A jsonschema-rs keyword class around one keyword function of the full path."""
 
     class Rule:
         __slots__ = ("value", "schema")
 
-        def __init__(self, parent_schema: dict, value: Any, schema_path: list) -> None:
+        def __init__(self, parent_schema: Schema, value: Any, schema_path: list[str | int]) -> None:
             self.value = value
             self.schema = parent_schema
 
@@ -72,10 +79,10 @@ def _rule(check: Any, name: str) -> type:
 
 
 #: Each Python keyword of a whole engine -> its check: every custom keyword's, and the guards'.
-KEYWORDS: dict[str, type] = {}
+KEYWORDS: dict[str, type[KeywordValidator]] = {}
 
 #: How :meth:`_Plan.checks_of` checks what a lean engine leaves out, where it differs from ``KEYWORDS``.
-LEAN_CHECKS: dict[str, type] = {}
+LEAN_CHECKS: dict[str, type[KeywordValidator]] = {}
 #: The custom keywords a lean engine runs in part, whose checks after it do the rest.
 _LEAN_CHECKED: set[str] = set()
 #: The names the checks' generated source uses (:func:`compile_checks`' helpers).
@@ -140,7 +147,9 @@ class FastPath:
         decide = self._decide(compiled.is_valid, check, certain)
         self.verdict = decide if strict is None else self._decide(strict[0].is_valid, strict[1], False, decide)
 
-    def _decide(self, is_valid: Any, check: Check | None, certain: bool, otherwise: Any = None) -> Any:
+    def _decide(
+        self, is_valid: Callable[[Any], bool], check: Check | None, certain: bool, otherwise: Verdict | None = None,
+    ) -> Verdict:
         """The verdict of one engine and its checks (the hot path reads no attribute); where the engine
         refuses, ``otherwise``'s verdict, if given (after a strict engine).
 
@@ -149,13 +158,14 @@ class FastPath:
         """
         location = getattr(check, "location", None)
 
-        def generated(engine: Any, refused: Any) -> Any:
+        def generated(engine: Callable[[Any], bool], refused: Verdict | None) -> Verdict:
             names = {"is_valid": engine, "refused": refused, "whole": self._ask_whole, "uncertain": uncertain}
             if location is not None:
-                return compile_checks(location, check.helpers, verdict=names)  # type: ignore[union-attr]
+                # ``location`` is only found on what compile_checks generated
+                return cast("Verdict", compile_checks(location, cast("CompiledChecks", check).helpers, verdict=names))
             return verdict_around(check, names)
 
-        checks_alone: list[Any] = []  # the checks' verdict after a refusal, generated on first need
+        checks_alone: list[Verdict] = []  # the checks' verdict after a refusal, generated on first need
 
         def refused(instance: Any) -> bool | None:
             """The verdict where the engine refuses."""
@@ -205,7 +215,7 @@ class _Lookup:
 
     __slots__ = ("documents", "base", "contents", "resolver")
 
-    def __init__(self, documents: dict[str, Any], base: str, contents: Any = None) -> None:
+    def __init__(self, documents: Mapping[str, Any], base: str, contents: Any = None) -> None:
         self.documents, self.base, self.contents, self.resolver = documents, base, contents, self
 
     def lookup(self, ref: str) -> _Lookup:
@@ -228,7 +238,7 @@ def derive(catalog: Catalog) -> dict[str, Any]:
             place_guards([root], negated, guards)
         except NoPlace:
             unplaced.append(uri)
-    places: dict[str, list] = {}
+    places: dict[str, list[list[str]]] = {}
     for uri, document in catalog.documents.items():
         for pointer, node in subschemas(document):
             for keyword in sorted(guards.get(id(node), ())):
@@ -342,7 +352,7 @@ class _Plan:
             return None, True
         return compile_checks(location, HELPERS), location.certain()
 
-    def checks_of(self, schema: dict, request: bool, strict: bool = False) -> list[tuple[str, Any, bool]]:
+    def checks_of(self, schema: Schema, request: bool, strict: bool = False) -> list[tuple[str, Rule, bool]]:
         """What a lean :func:`rewrite` leaves out of one subschema, as checks: (keyword, check, always
         sure). The JSON-data guards are always sure: check_json holds for every value of a payload; after
         a ``strict`` engine there are none."""
@@ -354,10 +364,12 @@ class _Plan:
             checks.append((ARRAY, True, True))
         for keyword in sorted(() if strict else self.guards.get(id(schema), ())):
             checks.append((keyword, True, True))
-        return [(keyword, LEAN_CHECKS.get(keyword, KEYWORDS.get(keyword))(schema, value, []), sure)
+        # every keyword checked here has a check (the registry's, a guard's)
+        return [(keyword, cast("type[KeywordValidator]", LEAN_CHECKS.get(keyword, KEYWORDS.get(keyword)))(
+                    schema, value, []), sure)
                 for keyword, value, sure in checks]
 
-    def guards_for(self, schema: dict, uri: str) -> dict[int, set[str]] | None:
+    def guards_for(self, schema: Schema, uri: str) -> dict[int, set[str]] | None:
         """Guards for a schema outside the catalog, or None when they would have to change shipped documents."""
         root = (schema, self.catalog.registry.resolver(base_uri=uri))
         negated = negated_subschemas([root])
@@ -450,7 +462,7 @@ def _plan(catalog: Catalog) -> _Plan:
         return plan
 
 
-def compile_fast(catalog: Catalog, schema: dict, request: bool) -> FastPath | None:
+def compile_fast(catalog: Catalog, schema: Schema, request: bool) -> FastPath | None:
     """Compile ``schema`` (a part of ``catalog``, or a schema that may ``$ref`` it) for the fast path.
 
     None when the schema has an open value no guard can be placed for (the full path then decides alone).

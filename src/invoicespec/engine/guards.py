@@ -9,11 +9,16 @@ as a whole; the guard classes check them.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from invoicespec.catalog.load import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
 from invoicespec.catalog.nodes import Sub, applied, choose, flatten
 from invoicespec.rules.json_data import MAX_DEPTH, check_json
+
+if TYPE_CHECKING:
+    from jsonschema_rs import KeywordValidator
+
+    from invoicespec.catalog.load import Schema
 
 __all__ = [
     "ARRAY", "GUARDS", "MEMBERS", "OPEN", "OPEN_ITEMS", "NoPlace", "negated_subschemas", "place_guards", "types_of",
@@ -45,7 +50,7 @@ def uncertain() -> bool:
     return False
 
 
-def types_of(schema: dict) -> tuple[str, ...]:
+def types_of(schema: Schema) -> tuple[str, ...]:
     """The JSON types a subschema's own ``type`` names (none when it has no ``type``)."""
     types = schema.get("type", ())
     return (types,) if isinstance(types, str) else tuple(types)
@@ -59,7 +64,7 @@ class _Guard:
 
     __slots__ = ()
 
-    def __init__(self, parent_schema: dict, value: Any, schema_path: list) -> None:
+    def __init__(self, parent_schema: Schema, value: Any, schema_path: list[str | int]) -> None:
         pass
 
 
@@ -71,7 +76,7 @@ class NoTuple:
     #: The classes of JSON data as parsed: a value of one of them is no tuple, told in one lookup.
     PLAIN = frozenset({list, dict, str, int, float, bool, type(None)})
 
-    def __init__(self, parent_schema: dict, value: Any, schema_path: list) -> None:
+    def __init__(self, parent_schema: Schema, value: Any, schema_path: list[str | int]) -> None:
         # only arrays (or null, never checked): nearly always a plain list
         self.arrays = set(types_of(parent_schema)) - {"null"} == {"array"}
 
@@ -123,7 +128,7 @@ class OpenValue(_Guard):
 
 
 #: Each guard keyword -> its check, in a whole engine.
-GUARDS: dict[str, type] = {ARRAY: NoTuple, OPEN_ITEMS: OpenItems, OPEN: OpenValue}
+GUARDS: dict[str, type[KeywordValidator]] = {ARRAY: NoTuple, OPEN_ITEMS: OpenItems, OPEN: OpenValue}
 
 
 # -- where values are left open -------------------------------------------------------------------
@@ -211,7 +216,7 @@ def place_guards(roots: list[Sub], negated: set[int], guards: dict[int, set[str]
                 _add(guards, anchor, OPEN_ITEMS)
 
 
-def _add(guards: dict[int, set[str]], anchor: dict | None, keyword: str) -> None:
+def _add(guards: dict[int, set[str]], anchor: Schema | None, keyword: str) -> None:
     if anchor is None:
         raise NoPlace(f"no subschema can carry {keyword}")
     guards.setdefault(id(anchor), set()).add(keyword)

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from invoicespec.catalog.load import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
 from invoicespec.engine.guards import ARRAY, MEMBERS, OPEN, OPEN_ITEMS, types_of
@@ -26,6 +26,9 @@ from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec.keywords.standard import ANNOTATIONS
 from invoicespec.rules.ecma import explicit
 from invoicespec.rules.json_data import WIDEST
+
+if TYPE_CHECKING:
+    from invoicespec.catalog.load import Schema
 
 __all__ = ["NATIVE_FORMATS", "PYTHON_KEYWORDS", "rewrite"]
 
@@ -88,12 +91,12 @@ def _lowerings() -> None:
     _BOUNDING.update(name for name, keyword in REGISTRY.items() if keyword.bounds_numbers)
 
 
-def _small(node: dict, keyword: str) -> bool:
+def _small(node: Schema, keyword: str) -> bool:
     bound = node.get(keyword)
     return isinstance(bound, int | float) and not isinstance(bound, bool) and abs(bound) < _SMALL
 
 
-def _range(node: dict) -> dict | None:
+def _range(node: Schema) -> Schema | None:
     """check_json's number range as a node needs it: only the side its own small bounds leave open (each
     comparison costs jsonschema-rs time), None when they keep both sides or a custom keyword limits it."""
     lower = _small(node, "minimum") or _small(node, "exclusiveMinimum")
@@ -118,7 +121,7 @@ def rewrite(node: Any, request: bool, guards: dict[int, set[str]], lean: bool = 
     if request and node.get("readOnly") is True:
         return False
     out: dict[str, Any] = {}
-    extra: list[dict] = []
+    extra: list[Schema] = []
     for key, item in node.items():
         if lean and key in PYTHON_KEYWORDS:
             continue
