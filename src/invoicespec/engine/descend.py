@@ -33,18 +33,18 @@ is a constructor argument only): an error made at a level is copied once, with t
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from typing import Any, cast
 
 __all__ = ["compile_root", "descend", "holds", "install", "resolver_of"]
 
 # (class, schema, resolver, registry, format checker) ids -> (the validator, what keeps the ids
 # its own). Bounded: schemas come from the catalog, resolvers from its documents' base URIs.
-_EVOLVED: dict[tuple[int, int, int, int, int], tuple[Any, tuple]] = {}
+_EVOLVED: dict[tuple[int, int, int, int, int], tuple[tuple[Any, Any], tuple[Any, ...]]] = {}
 _MAX_EVOLVED = 4096
 # id(validator) -> (a weak reference to it, the resolver it reads with, its registry, whether a
 # $dynamicRef can be reached from its root), for the validators made here (roots and kept
 # subschema validators); an entry goes with its validator.
-_KNOWN: dict[int, tuple[weakref.ref, Any, Any, bool]] = {}
+_KNOWN: dict[int, tuple[weakref.ref[Any], Any, Any, bool]] = {}
 # class -> (its stock descend, the create_resource of its dialect), for the installed classes.
 _CLASSES: dict[type, tuple[Any, Any]] = {}
 _CANNOT: Any = object()  # the kept answer "cannot be made the public way"
@@ -58,7 +58,7 @@ _UNSET: Any = None  # a detail not filled in yet: what the public constructor le
 def _remember(validator: Any, resolver: Any, registry: Any, dynamic: bool) -> None:
     key = id(validator)
 
-    def forget(ref: weakref.ref, key: int = key) -> None:
+    def forget(ref: weakref.ref[Any], key: int = key) -> None:
         found = _KNOWN.get(key)
         if found is not None and found[0] is ref:
             del _KNOWN[key]
@@ -66,7 +66,7 @@ def _remember(validator: Any, resolver: Any, registry: Any, dynamic: bool) -> No
     _KNOWN[key] = (weakref.ref(validator, forget), resolver, registry, dynamic)
 
 
-def _known(validator: Any) -> tuple[weakref.ref, Any, Any, bool] | None:
+def _known(validator: Any) -> tuple[weakref.ref[Any], Any, Any, bool] | None:
     found = _KNOWN.get(id(validator))
     return found if found is not None and found[0]() is validator else None
 
@@ -166,12 +166,13 @@ def _evolved(parent: Any, schema: Any, resolver: Any, own: Any, registry: Any, d
     found = _EVOLVED.get(key)
     if found is not None:
         return found[0]
-    evolved = _make(parent, schema, resolver, own, registry, dynamic)
+    evolved: Any = _make(parent, schema, resolver, own, registry, dynamic)
     keywords = None
     if evolved is not _CANNOT:
         _remember(evolved, resolver, registry, dynamic)
         if evolved.__class__ in _CLASSES and isinstance(schema, dict):  # 2020-12: each member that is a keyword
-            keywords = [(evolved.VALIDATORS[k], k, v) for k, v in schema.items() if k in evolved.VALIDATORS]
+            known: dict[str, Any] = cast(Any, evolved).VALIDATORS  # the sentinel test narrows it to object
+            keywords = [(known[k], k, v) for k, v in schema.items() if k in known]
     if len(_EVOLVED) >= _MAX_EVOLVED:
         _EVOLVED.clear()
     _EVOLVED[key] = ((evolved, keywords), (parent.__class__, schema, resolver, registry, checker))

@@ -6,7 +6,7 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ ARGUMENT_SCHEMA: dict[str, Any] = {
 
 def validate(validator: Any, enabled: bool, instance: Any, schema: dict[str, Any]) -> Errors:
     result = rules.check_iban(instance) if enabled else None
-    if result is not None and result.problem is not None:
+    if result is not None and result.problem is not None and result.message is not None:
         yield error(result.message)
 
 
@@ -132,7 +132,8 @@ def valid_ibans() -> Any:
     @st.composite
     def draw_iban(draw: Any) -> str:
         compact = str(IBAN.random(country_code=draw(countries), random=random.Random(draw(seeds))))
-        return draw(forms)(compact)
+        form: Callable[[str], str] = draw(forms)
+        return form(compact)
 
     return draw_iban()
 

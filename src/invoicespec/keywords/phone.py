@@ -40,7 +40,7 @@ ARGUMENT_SCHEMA: dict[str, Any] = {
 
 def validate(validator: Any, options: dict[str, Any], instance: Any, schema: dict[str, Any]) -> Errors:
     result = rules.check_phone(instance, options.get("defaultRegion"))
-    if result is not None and result.problem is not None:
+    if result is not None and result.problem is not None and result.message is not None:
         yield error(result.message)
 
 

@@ -20,6 +20,7 @@ from invoicespec.engine.descend import holds, resolver_of
 from invoicespec.engine.validator import kind_of
 from invoicespec.keywords.standard import compile_pattern
 from invoicespec.rules.json_data import copy_json, json_type
+from invoicespec.keywords.keyword import Path
 from invoicespec.rules.pointer import MISSING, format_pointer, parse_pointer
 from invoicespec.testing.generate import keywords_of
 
@@ -29,7 +30,7 @@ class _Mutation:
 
     __slots__ = ("change", "keyword", "target", "verify", "where")
 
-    def __init__(self, target: tuple, keyword: str, change: Any, where: tuple | None = None,
+    def __init__(self, target: Path, keyword: str, change: Any, where: Path | None = None,
                  verify: bool = False) -> None:
         self.target = target  # path of the value to change (its parent for a removal)
         self.keyword = keyword
@@ -45,12 +46,12 @@ class _Mutation:
             document = self.change(document)
         else:
             *parents, last = self.target
-            holder = document
+            holder: Any = document
             for step in parents:
                 holder = holder[step]
-            new = self.change(holder[last] if (isinstance(holder, dict) and last in holder)
-                              or (isinstance(holder, list) and isinstance(last, int) and last < len(holder))
-                              else MISSING)
+            present = (isinstance(holder, dict) and last in holder) or (
+                isinstance(holder, list) and isinstance(last, int) and last < len(holder))
+            new = self.change(holder[last] if present else MISSING)
             if new is _REMOVE:
                 del holder[last]
             elif isinstance(holder, list) and last == len(holder):
@@ -81,6 +82,8 @@ class Site:
     def items_keyed(self) -> bool:
         """Whether the items here carry a key they must not share (so a copy of an item repeats it)."""
         return bool(keywords_of(self.node, "unique_key"))
+
+
 _COMMON_KINDS = frozenset({"type", "required", "additionalProperties"})
 _NOT_JSON = float("nan")
 
@@ -105,7 +108,7 @@ class _Mutations:
         self.inner = validator._jsonschema
         self.request = validator.part.startswith("request")
         self.kind = kind_of(validator.part)
-        self._nodes: dict[tuple, Node] = {}  # schemas live as long as the catalog: their ids are stable
+        self._nodes: dict[tuple[Any, ...], Node] = {}  # schemas live as long as the catalog: their ids are stable
 
     def flatten(self, subs: list[Sub], consumed: frozenset[int] = frozenset()) -> Node:
         key = (tuple(id(schema) for schema, _ in subs), consumed)
@@ -164,7 +167,7 @@ class _Mutations:
         errors = self.validator.errors(document)
         return any((e.path, e.keyword) == (where, keyword) for e in errors) and all(e.path == where for e in errors)
 
-    def walk(self, subs: list[Sub], consumed: frozenset[int], value: Any, path: tuple,
+    def walk(self, subs: list[Sub], consumed: frozenset[int], value: Any, path: Path,
              found: list[_Mutation], careful: set[str], careful_here: bool) -> None:
         """List the mutations of ``value``; those made where ``careful_here`` holds get verified."""
         node = self.flatten(subs, consumed)
@@ -202,7 +205,7 @@ class _Mutations:
 
     # -- objects and arrays -----------------------------------------------------------------------
 
-    def object(self, node: Node, value: dict, path: tuple, found: list[_Mutation], careful: set[str]) -> None:
+    def object(self, node: Node, value: dict[str, Any], path: Path, found: list[_Mutation], careful: set[str]) -> None:
         roles = _entangled_fields(node)
         for name in sorted(node.required & set(value)):
             found.append(_Mutation((*path, name), "required", lambda _: _REMOVE,
@@ -218,7 +221,7 @@ class _Mutations:
             if name in value:
                 self.walk(subs, frozenset(), value[name], (*path, name), found, set(), name in roles | careful)
 
-    def array(self, node: Node, value: list, path: tuple, found: list[_Mutation]) -> None:
+    def array(self, node: Node, value: list[Any], path: Path, found: list[_Mutation]) -> None:
         watched = _entangled_fields(node)
         relational = bool(watched)  # copies or removals of items may break the array's relations too
         if node.min_items:
@@ -248,7 +251,7 @@ class _Mutations:
 
     # -- values -------------------------------------------------------------------------------
 
-    def string(self, node: Node, value: str, path: tuple, found: list[_Mutation]) -> None:
+    def string(self, node: Node, value: str, path: Path, found: list[_Mutation]) -> None:
         keys = node.keywords
         shaped = self.keyword_faults(node, value, path, found, set())
         if "format" in keys and keys["format"] in _BAD_FORMATS:
@@ -258,7 +261,7 @@ class _Mutations:
         for keyword, _ in checks:
             if keyword == "minLength":
                 found.append(_Mutation(path, "minLength", lambda _, n=node.min_length: "a" * (n - 1)))
-            elif node.max_length <= 100_000:
+            elif node.max_length is not None and node.max_length <= 100_000:
                 found.append(_Mutation(path, "maxLength", lambda _, n=node.max_length: "a" * (n + 1)))
         # Where a custom keyword or a format shapes the text, an off-pattern text would likely break it too.
         if node.patterns and not shaped and "format" not in keys:
@@ -266,21 +269,21 @@ class _Mutations:
             if off is not None:
                 found.append(_Mutation(path, "pattern", lambda _: off))
 
-    def number(self, node: Node, value: Any, path: tuple, found: list[_Mutation]) -> None:
+    def number(self, node: Node, value: Any, path: Path, found: list[_Mutation]) -> None:
         for keyword, bound, step in (("minimum", node.minimum, -1), ("exclusiveMinimum", node.exclusive_minimum, 0),
                                      ("maximum", node.maximum, 1), ("exclusiveMaximum", node.exclusive_maximum, 0)):
             if bound is not None:
                 found.append(_Mutation(path, keyword, lambda _, b=bound, d=step: b + d))
         self.keyword_faults(node, value, path, found, set())
 
-    def keyword_faults(self, node: Node, value: Any, path: tuple, found: list[_Mutation],
+    def keyword_faults(self, node: Node, value: Any, path: Path, found: list[_Mutation],
                        careful: set[str]) -> bool:
         """Add the faults of the node's custom keywords on ``value``; whether the node has such keywords."""
         keywords = keywords_of(node, "fault")
         if keywords:
             site = Site(node, careful, self)
             for keyword, argument in keywords:
-                for fault in keyword.fault(argument, value, site):
+                for fault in keyword.fault(argument, value, site) if keyword.fault is not None else ():
                     where = fault.target if fault.where is None else fault.where
                     found.append(_Mutation((*path, *fault.target), keyword.name, fault.change,
                                            where=(*path, *where)))
@@ -298,7 +301,7 @@ def _allows(types: set[str], name: str) -> bool:
     return name in types or (name == "number" and "integer" in types)
 
 
-def _outside_enum(allowed: list) -> Any:
+def _outside_enum(allowed: list[Any]) -> Any:
     def change(value: Any) -> Any:
         if isinstance(value, bool):
             return not value if not value in allowed or len(allowed) == 1 else "not allowed"
@@ -351,7 +354,7 @@ def _value_discriminators(choice: Any) -> set[str]:
 
 def _entangled_fields(node: Node) -> set[str]:
     """Fields (of the object, or of each item of the array) that the node's relational keywords read."""
-    return {name for keyword, argument in keywords_of(node, "entangled_fields")
+    return {name for keyword, argument in keywords_of(node, "entangled_fields") if keyword.entangled_fields is not None
             for name in keyword.entangled_fields(argument)}
 
 

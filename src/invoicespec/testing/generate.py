@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 from hypothesis import strategies as st
 
@@ -29,7 +29,7 @@ from invoicespec.rules.dates import format_date_time
 _MAX_EXTRA_ITEMS = 2  # arrays get at most this many items beyond their minimum
 _MAX_EXTRA_CHARACTERS = 8  # free text gets at most this many characters beyond its minimum
 _FIELDS_PER_CHOICE = 6  # optional fields whose presence one integer choice decides
-_TEXT = st.characters(codec="utf-8", exclude_categories=("Cs",))
+_TEXT = st.characters(codec="utf-8", exclude_categories=["Cs"])
 # Free text mostly looks like what people type (letters, digits, spaces, accents, a symbol or two).
 _WORDS = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.,'#/éèàüöøåçñß€£"
 
@@ -126,7 +126,7 @@ class _Builder:
             return st.booleans()
         return st.none()
 
-    def object(self, node: Node, depth: int = 0) -> st.SearchStrategy[dict]:
+    def object(self, node: Node, depth: int = 0) -> st.SearchStrategy[dict[str, Any]]:
         fields = {
             name: subs for name, subs in node.properties.items()
             if not (self.request and flatten(subs).read_only) and (node.allowed is None or name in node.allowed)
@@ -152,7 +152,7 @@ class _Builder:
         mask = 2 ** width - 1
 
         @st.composite
-        def draw_object(draw: Any) -> dict:
+        def draw_object(draw: Any) -> dict[str, Any]:
             result: dict[str, Any] = {}
             wanted = set(optional) if self.rich else {
                 name for bits, chunk in zip(draw(presence), chunks)
@@ -172,18 +172,22 @@ class _Builder:
     @staticmethod
     def arrangements(node: Node, type_name: str, fields: dict[str, Any]) -> list[Any]:
         """The node's keywords' ways to make a drawn value of ``type_name`` hold them, in registry order."""
-        found = (keyword.arrange(argument, fields) for keyword, argument in keywords_of(node, "arrange")
-                 if keyword.instance_type == type_name)
-        return [arrange for arrange in found if arrange is not None]
+        found = []
+        for keyword, argument in keywords_of(node, "arrange"):
+            if keyword.arrange is not None and keyword.instance_type == type_name:
+                arrange = keyword.arrange(argument, fields)
+                if arrange is not None:
+                    found.append(arrange)
+        return found
 
-    def array(self, node: Node, depth: int = 0) -> st.SearchStrategy[list]:
+    def array(self, node: Node, depth: int = 0) -> st.SearchStrategy[list[Any]]:
         items = self.build(node.items, depth=depth + 1) if node.items else _json_values()
         low = max(node.min_items, 1) if self.rich and node.max_items != 0 else node.min_items
         high = low + _MAX_EXTRA_ITEMS if node.max_items is None else min(node.max_items, low + _MAX_EXTRA_ITEMS)
         keyed = keywords_of(node, "unique_key")
-        if keyed:  # st.lists takes one key: the first keyword's
-            keyword, argument = keyed[0]
-            strategy = st.lists(items, min_size=low, max_size=high, unique_by=keyword.unique_key(argument))
+        key = keyed[0][0].unique_key if keyed else None  # st.lists takes one key: the first keyword's
+        if key is not None:
+            strategy = st.lists(items, min_size=low, max_size=high, unique_by=key(keyed[0][1]))
         elif node.unique_items:
             strategy = st.lists(items, min_size=low, max_size=high, unique_by=canonical)
         else:
@@ -193,8 +197,8 @@ class _Builder:
             return strategy
 
         @st.composite
-        def draw_array(draw: Any) -> list:
-            result = draw(strategy)
+        def draw_array(draw: Any) -> list[Any]:
+            result: list[Any] = draw(strategy)
             for arrange in arrangements:
                 arrange(draw, result)
             return result
@@ -249,9 +253,9 @@ class _Builder:
 def _keyword_values(node: Node, type_name: str) -> st.SearchStrategy[Any] | None:
     """The first of the node's custom keywords that shapes values of ``type_name``, or None."""
     for keyword, argument in keywords_of(node, "generate_value"):
-        strategy = keyword.generate_value(argument, node, type_name)
+        strategy = None if keyword.generate_value is None else keyword.generate_value(argument, node, type_name)
         if strategy is not None:
-            return strategy
+            return cast("st.SearchStrategy[Any]", strategy)
     return None
 
 
