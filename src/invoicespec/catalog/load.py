@@ -62,6 +62,8 @@ ONE_SCHEMA = frozenset({
 })
 SCHEMA_LISTS = frozenset({"allOf", "anyOf", "oneOf", "prefixItems"})
 SCHEMA_MAPS = frozenset({"properties", "patternProperties", "$defs", "dependentSchemas"})
+#: Keywords that only annotate: they never make a value invalid.
+ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$comment", "deprecated", "writeOnly"})
 
 #: A schema object as loaded from YAML or JSON: its values are JSON data (hence ``Any``).
 Schema = dict[str, Any]

@@ -29,12 +29,12 @@ from types import FunctionType
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from invoicespec.catalog.load import SCHEMA_LISTS, SCHEMA_MAPS
-from invoicespec.catalog.nodes import Sub
 from invoicespec.engine.guards import MEMBERS
 from invoicespec.rules.json_data import plain_copy
 
 if TYPE_CHECKING:
     from invoicespec.catalog.load import Schema
+    from invoicespec.catalog.nodes import Sub
 
 __all__ = [
     "MEMBERS", "Bail", "Location", "Uncertain", "compile_checks", "deciding", "plan_checks", "verdict_around",

@@ -36,9 +36,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import jsonschema_rs
 
-from invoicespec.keywords import standard as _keywords
 from invoicespec.catalog.load import BASE_URI, META_FOLDER, Catalog, reachable, subschemas
-from invoicespec.catalog.nodes import Sub
 from invoicespec.engine.checks import MEMBERS, Bail, Check, compile_checks, deciding, plan_checks, verdict_around
 from invoicespec.engine.guards import (
     ARRAY, GUARDS, OPEN, NoPlace, OpenValue, negated_subschemas, place_guards, types_of, uncertain,
@@ -51,6 +49,7 @@ if TYPE_CHECKING:
     from jsonschema_rs import KeywordValidator
 
     from invoicespec.catalog.load import Schema
+    from invoicespec.catalog.nodes import Sub
     from invoicespec.engine.checks import CompiledChecks, Rule, Verdict
     from invoicespec.keywords.keyword import KeywordFunction
 
@@ -428,7 +427,7 @@ class Pruner:
         """Compile every subschema error reports may ask about: the worst case for memory (the benchmark's).
 
         They ask about the members of ``properties``, the ``items`` of arrays, the subschemas holding a
-        ``$ref`` and the conditions of ``if`` (see ``_keywords.PRUNERS``), never about the others.
+        ``$ref`` and the conditions of ``if`` (see ``keywords.standard.PRUNERS``), never about the others.
         """
         for place in self._places.values():
             node = self._plan.located[place]
@@ -443,11 +442,13 @@ class Pruner:
 
 def enable_pruning(catalog: Catalog) -> None:
     """Let the jsonschema path skip what the fast path finds valid (both flavours, once)."""
+    from invoicespec.keywords.standard import PRUNERS  # the full path's: not needed by verdicts alone
+
     plan = _plan(catalog)
     with _lock:
         for request in (True, False):
-            if _keywords.PRUNERS.get(request) is None:
-                _keywords.PRUNERS[request] = Pruner(plan, request)
+            if PRUNERS.get(request) is None:
+                PRUNERS[request] = Pruner(plan, request)
 
 
 _lock = threading.RLock()

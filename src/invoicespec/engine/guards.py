@@ -12,13 +12,13 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from invoicespec.catalog.load import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
-from invoicespec.catalog.nodes import Sub, applied, choose, flatten
 from invoicespec.rules.json_data import MAX_DEPTH, check_json
 
 if TYPE_CHECKING:
     from jsonschema_rs import KeywordValidator
 
     from invoicespec.catalog.load import Schema
+    from invoicespec.catalog.nodes import Sub
 
 __all__ = [
     "ARRAY", "GUARDS", "MEMBERS", "OPEN", "OPEN_ITEMS", "NoPlace", "negated_subschemas", "place_guards", "types_of",
@@ -180,6 +180,9 @@ def place_guards(roots: list[Sub], negated: set[int], guards: dict[int, set[str]
     guard in a subschema applied wherever that value is (and never under a
     negating keyword); raises :class:`NoPlace` when there is none.
     """
+    # Merging locations is only needed where no compiled catalog says where the guards go: not at a cold start.
+    from invoicespec.catalog.nodes import applied, choose, flatten
+
     stack: list[tuple[list[Sub], frozenset[int], int]] = [(roots, frozenset(), 0)]
     while stack:
         subs, consumed, depth = stack.pop()

@@ -19,11 +19,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from invoicespec.catalog.load import ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
+from invoicespec.catalog.load import ANNOTATIONS, ONE_SCHEMA, SCHEMA_LISTS, SCHEMA_MAPS
 from invoicespec.engine.guards import ARRAY, MEMBERS, OPEN, OPEN_ITEMS, types_of
 from invoicespec.keywords.formats import FORMAT_SCHEMAS
 from invoicespec.keywords.registry import REGISTRY, derived
-from invoicespec.keywords.standard import ANNOTATIONS
 from invoicespec.rules.ecma import explicit
 from invoicespec.rules.json_data import WIDEST
 

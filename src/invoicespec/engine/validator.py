@@ -18,20 +18,16 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal
 
-from invoicespec.report import normalize as _normalize
 from invoicespec.catalog.load import Catalog
-from invoicespec.engine.descend import compile_root, install, resolver_of
 from invoicespec.engine.fast import FastPath, compile_fast, enable_pruning
 from invoicespec.keywords.formats import format_checker
 from invoicespec.rules.json_data import check_json, copy_json
 from invoicespec.keywords.registry import derived
-from invoicespec.keywords.standard import REQUEST_KEYWORDS, RESPONSE_KEYWORDS
 from invoicespec.rules.pointer import format_pointer, parse_pointer
-from invoicespec.report.messages import report
-from invoicespec.report.variants import Declared, declared_fields
 from invoicespec._errors import Error, InvalidPayload
 
 if TYPE_CHECKING:
+    from invoicespec.report.variants import Declared
     from jsonschema import TypeChecker
     from jsonschema.protocols import Validator as JSONSchemaValidator
     from referencing import Registry
@@ -54,6 +50,9 @@ def _jsonschema_classes() -> tuple[Any, Any, Any]:
     """The request and response validator classes and the format checker, built on first need
     (importing jsonschema is a third of a cold start, and the fast path does without it)."""
     from jsonschema import Draft202012Validator, validators
+
+    from invoicespec.engine.descend import install
+    from invoicespec.keywords.standard import REQUEST_KEYWORDS, RESPONSE_KEYWORDS
 
     types = Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer)
     # types-jsonschema leaves validators.extend unannotated.
@@ -135,6 +134,10 @@ class Validator:
                         if self._catalog is None:
                             raise TypeError("a Validator needs a registry or a catalog")
                         registry = self._catalog.registry
+                    # The full path's modules load with it: verdicts alone (a cold start) never need them.
+                    from invoicespec.engine.descend import compile_root, resolver_of
+                    from invoicespec.report.variants import declared_fields
+
                     compiled = compile_root(cls, self._schema, registry, formats)
                     full = self._full = (compiled, declared_fields(self._schema, resolver_of(compiled)))
         return full
@@ -190,6 +193,8 @@ class Validator:
             return problems
         target, names, problems = self._prepare(instance)
         compiled, declared = self._full_path()
+        from invoicespec.report.messages import report
+
         found = [error for raw in compiled.iter_errors(target) for error in report(raw, declared)]
         if names:  # errors name headers as the caller wrote them
             found = [self._restore(error, names) for error in found]
@@ -229,7 +234,9 @@ class Validator:
         if problems:
             raise InvalidPayload(problems, operation=self.operation, part=self.part)
         target, names, _ = self._prepare(instance)
-        result = _normalize.normalize(self._full_path()[0], target)
+        from invoicespec.report.normalize import normalize
+
+        result = normalize(self._full_path()[0], target)
         if names:
             result = {names.get(key, key): value for key, value in result.items()}
         return result

@@ -30,7 +30,7 @@ from typing import Any, Protocol
 import re2
 
 from invoicespec import rules
-from invoicespec.catalog.load import reachable
+from invoicespec.catalog.load import ANNOTATIONS, reachable
 from invoicespec.rules.ecma import explicit
 from invoicespec.keywords.keyword import Errors, KeywordFunction, error
 from invoicespec.keywords.registry import REGISTRY, derived
@@ -127,7 +127,6 @@ def _if(request: bool) -> KeywordFunction:
 
 
 #: Keywords that assert nothing: a subschema of these alone holds for every value.
-ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$comment", "deprecated", "writeOnly"})
 # A `properties` map -> (the map, its members that assert something). A member of annotations alone
 # (often just a description, as in a variant that defers a field to the body) holds no error: it is
 # neither asked about nor walked. Keyed by identity, the map kept alive; bounded: maps come from schemas.
