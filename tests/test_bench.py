@@ -45,3 +45,28 @@ def test_quick_run_checks_every_verdict_and_reports_every_measurement(tmp_path):
     assert done.stdout.startswith("# invoicespec benchmark")
     verdicts = [line for line in done.stdout.splitlines() if line.startswith(("PASS  ", "FAIL  "))]
     assert len(verdicts) == len(run["targets"]) > 0
+
+
+def test_compare_trees_times_both_trees_on_every_figure_asked():
+    """The same tree on both sides: a row per figure, each timed on both sides, the ratio near 1."""
+    src = str(ROOT / "src")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "bench" / "compare_trees.py"), src, src, "--ops",
+         "pigello.create_debt_invoice", "--rounds", "1", "--repeats", "2", "--seconds", "0.01"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("|")[1:-1] for line in done.stdout.splitlines() if line.startswith("| pigello")]
+    assert [row[2].strip() for row in rows] == ["is_valid", "errors"]
+    for row in rows:
+        before, after, ratio = (float(cell.replace(",", "")) for cell in row[3:6])
+        assert before > 0 and after > 0
+        assert abs(ratio - after / before) <= 0.01 + 0.01 / min(before, after)  # the table rounds each figure
+
+
+def test_compare_trees_refuses_a_folder_without_the_package(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "bench" / "compare_trees.py"), str(tmp_path), str(ROOT / "src")],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 2 and "holds no invoicespec package" in done.stderr
