@@ -5,10 +5,11 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Callable
-from typing import Any, TYPE_CHECKING
-from invoicespec.rules.pointer import parse_pointer, resolve, values_at, set_at, value_at
-from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer, Draw, Fault
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from invoicespec.keywords.keyword import Draw, Errors, Fault, Keyword, error, relative_pointer
+from invoicespec.rules.pointer import parse_pointer, resolve, set_at, value_at, values_at
 
 if TYPE_CHECKING:
     from invoicespec.testing.faults import Site

@@ -10,9 +10,9 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, cast
 
 from invoicespec import rules
-from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, member, set_at, value_at
-from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer, Draw, Fault, replace_with
+from invoicespec.keywords.keyword import Draw, Errors, Fault, Keyword, error, relative_pointer, replace_with
 from invoicespec.rules.dates import format_date_time
+from invoicespec.rules.pointer import MISSING, member, parse_pointer, resolve, set_at, value_at
 
 if TYPE_CHECKING:
     from invoicespec.testing.faults import Site

@@ -5,15 +5,16 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Callable
-from typing import Any, TYPE_CHECKING
-from invoicespec import rules
-from invoicespec.rules.pointer import parse_pointer, resolve, set_at, value_at
-from invoicespec.keywords import phone
-from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer, Draw, Fault
 import json
+from collections.abc import Callable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from invoicespec import rules
+from invoicespec.keywords import phone
+from invoicespec.keywords.keyword import Draw, Errors, Fault, Keyword, error, relative_pointer
 from invoicespec.rules.phones import example_numbers
+from invoicespec.rules.pointer import parse_pointer, resolve, set_at, value_at
 
 if TYPE_CHECKING:
     from invoicespec.testing.faults import Site

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from jsonschema import ValidationError
+
     from invoicespec.catalog.nodes import Node
     from invoicespec.testing.faults import Site
 

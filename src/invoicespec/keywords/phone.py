@@ -6,8 +6,8 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, TYPE_CHECKING
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from invoicespec import rules
 from invoicespec.keywords.keyword import Errors, Fault, Keyword, error

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from invoicespec.keywords.keyword import Draw, Errors, Fault, Keyword, error
 from invoicespec.rules.pointer import format_pointer
-from invoicespec.keywords.keyword import Errors, Keyword, error, Draw, Fault
 
 if TYPE_CHECKING:
     from invoicespec.testing.faults import Site

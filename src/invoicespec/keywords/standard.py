@@ -31,10 +31,10 @@ import re2
 
 from invoicespec import rules
 from invoicespec.catalog.load import ANNOTATIONS, reachable
-from invoicespec.rules.ecma import explicit
 from invoicespec.keywords.keyword import Errors, KeywordFunction, error
 from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec.rules.canonical import canonical
+from invoicespec.rules.ecma import explicit
 from invoicespec.rules.pointer import MISSING
 
 __all__ = ["REQUEST_KEYWORDS", "RESPONSE_KEYWORDS", "VOCABULARY", "compile_pattern", "pattern_search"]

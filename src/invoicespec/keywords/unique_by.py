@@ -5,13 +5,14 @@ Its full meaning is the ``description`` of :data:`ARGUMENT_SCHEMA`, which the vo
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Callable
-from typing import Any, TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
 from invoicespec import rules
-from invoicespec.rules.canonical import canonical
-from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, values_at, set_at, value_at
-from invoicespec.keywords.keyword import Errors, Keyword, error, relative_pointer, Fault, replace_with
 from invoicespec.keywords.array_check import ArrayCheck
+from invoicespec.keywords.keyword import Errors, Fault, Keyword, error, relative_pointer, replace_with
+from invoicespec.rules.canonical import canonical
+from invoicespec.rules.pointer import MISSING, parse_pointer, resolve, set_at, value_at, values_at
 
 if TYPE_CHECKING:
     from invoicespec.testing.faults import Site
