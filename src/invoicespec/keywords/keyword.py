@@ -14,10 +14,10 @@ if TYPE_CHECKING:
     from invoicespec.testing.faults import Site
 
 
-__all__ = ["SHARED_DEFS", "replace_with", "Errors", "Keyword", "KeywordFunction", "error", "relative_pointer"]
-
-
-__all__ = ["Draw", "Errors", "Fault", "Keyword", "KeywordFunction", "Path", "error"]
+__all__ = [
+    "SHARED_DEFS", "Draw", "Errors", "Fault", "Keyword", "KeywordFunction", "Path", "error", "relative_pointer",
+    "replace_with",
+]
 
 #: What a keyword function yields: ``jsonschema.ValidationError``s (never raised).
 Errors = Iterator["ValidationError"]

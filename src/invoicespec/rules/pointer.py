@@ -7,10 +7,9 @@ from functools import lru_cache
 from itertools import repeat
 from typing import Any
 
-__all__ = ["MISSING", "format_pointer", "member", "parse_pointer", "resolve", "values_at"]
-
-
-__all__ = ["MISSING", "delete_at", "format_pointer", "parse_pointer", "resolve", "set_at", "value_at"]
+__all__ = [
+    "MISSING", "delete_at", "format_pointer", "member", "parse_pointer", "resolve", "set_at", "value_at", "values_at",
+]
 
 
 class _Missing:
