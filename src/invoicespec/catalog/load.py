@@ -28,7 +28,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from invoicespec.rules.pointer import format_pointer, parse_pointer
-from invoicespec.keywords.registry import REGISTRY
+from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec._errors import SchemaError
 
 if TYPE_CHECKING:
@@ -190,6 +190,12 @@ def load_catalog(root: Traversable) -> Catalog:
     return catalog
 
 
+# The dialect extended with registered keywords, per catalog: (the catalog, the dialect, its registry). Built
+# once, and again after the registry changes.
+_EXTENDED: dict[int, tuple[Catalog, Schema, Registry]] = {}
+derived(_EXTENDED.clear)
+
+
 def _dialect_checker(catalog: Catalog) -> Draft202012Validator:
     """The dialect as a validator: the shipped one, or, when keywords were registered that the shipped
     vocabulary does not define, one that also knows their names and their arguments' schemas."""
@@ -200,12 +206,17 @@ def _dialect_checker(catalog: Catalog) -> Draft202012Validator:
     added = {name: keyword for name, keyword in REGISTRY.items() if name not in known}
     if not added:
         return Draft202012Validator(catalog.documents[DIALECT], registry=catalog.registry)
-    dialect = json.loads(json.dumps(catalog.documents[DIALECT]))  # copies: the shipped documents stay as they are
-    dialect["propertyNames"]["enum"] += list(added)
-    vocabulary = json.loads(json.dumps(vocabulary))
-    vocabulary["properties"].update({name: dict(keyword.argument_schema or {}) for name, keyword in added.items()})
-    documents = {**catalog.documents, DIALECT: dialect, VOCABULARY: vocabulary}
-    return Draft202012Validator(dialect, registry=_registry(documents))
+    found = _EXTENDED.get(id(catalog))
+    if found is None or found[0] is not catalog:
+        from invoicespec.rules.json_data import copy_json  # copies: the shipped documents stay as they are
+
+        dialect = copy_json(catalog.documents[DIALECT])
+        dialect["propertyNames"]["enum"] += list(added)
+        vocabulary = copy_json(vocabulary)
+        vocabulary["properties"].update({name: dict(kw.argument_schema or {}) for name, kw in added.items()})
+        documents = {**catalog.documents, DIALECT: dialect, VOCABULARY: vocabulary}
+        found = _EXTENDED[id(catalog)] = (catalog, dialect, _registry(documents))
+    return Draft202012Validator(found[1], registry=found[2])
 
 
 def _registry(documents: Mapping[str, Schema]) -> Registry:
