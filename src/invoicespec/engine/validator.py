@@ -16,6 +16,7 @@ import re
 import threading
 from decimal import Decimal
 from functools import lru_cache
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 from invoicespec.catalog.load import Catalog
@@ -43,6 +44,16 @@ def _is_integer(checker: TypeChecker, instance: Any) -> bool:
     if isinstance(instance, float):
         return instance.is_integer()
     return isinstance(instance, Decimal) and instance.is_finite() and instance == instance.to_integral_value()
+
+
+@lru_cache(maxsize=None)
+def _reporting() -> tuple[Callable[..., Iterator[Error]], Callable[[Any, Any], Any]]:
+    """The full path's error report and normalization, loaded on first need (verdicts alone never use them;
+    looked up once, as an import statement inside a method costs each call more than the lookup)."""
+    from invoicespec.report.messages import report
+    from invoicespec.report.normalize import normalize
+
+    return report, normalize
 
 
 @lru_cache(maxsize=None)
@@ -193,8 +204,7 @@ class Validator:
             return problems
         target, names, problems = self._prepare(instance)
         compiled, declared = self._full_path()
-        from invoicespec.report.messages import report
-
+        report = _reporting()[0]
         found = [error for raw in compiled.iter_errors(target) for error in report(raw, declared)]
         if names:  # errors name headers as the caller wrote them
             found = [self._restore(error, names) for error in found]
@@ -234,9 +244,7 @@ class Validator:
         if problems:
             raise InvalidPayload(problems, operation=self.operation, part=self.part)
         target, names, _ = self._prepare(instance)
-        from invoicespec.report.normalize import normalize
-
-        result = normalize(self._full_path()[0], target)
+        result = _reporting()[1](self._full_path()[0], target)
         if names:
             result = {names.get(key, key): value for key, value in result.items()}
         return result
