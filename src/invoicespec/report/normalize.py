@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from invoicespec.engine.descend import holds, resolver_of
 from invoicespec.rules.json_data import copy_json
+from invoicespec.keywords.keyword import Path
 from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec.keywords.standard import compile_pattern, pattern_search
 
@@ -22,8 +23,6 @@ if TYPE_CHECKING:
     from jsonschema.protocols import Validator
 
 __all__ = ["normalize"]
-
-Path = tuple[str | int, ...]
 
 _NORMALIZERS: list[tuple[str, Callable[[Any, Any], Any]]] = []
 
