@@ -37,12 +37,9 @@ _WORDS = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.,'#/Ã
 def keywords_of(node: Node, hook: str) -> list[tuple[Keyword, Any]]:
     """The node's custom keywords that have ``hook``, each with its argument, in the registry's order
     (which decides, say, which of two value generators wins)."""
-    found = [(REGISTRY[name], argument) for name, argument in node.keywords.items()
-             if name in REGISTRY and getattr(REGISTRY[name], hook) is not None]
-    if len(found) > 1:  # rare: most locations have one custom keyword at most
-        order = list(REGISTRY)
-        found.sort(key=lambda pair: order.index(pair[0].name))
-    return found
+    keywords = node.keywords
+    return [(keyword, keywords[name]) for name, keyword in REGISTRY.items()
+            if name in keywords and getattr(keyword, hook) is not None]
 
 
 def _vary_header_case(headers: Any) -> st.SearchStrategy[Any]:
