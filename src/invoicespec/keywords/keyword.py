@@ -15,7 +15,7 @@ if TYPE_CHECKING:
 
 
 __all__ = [
-    "SHARED_DEFS", "Draw", "Errors", "Fault", "Keyword", "KeywordFunction", "Path", "error", "relative_pointer",
+    "SHARED_DEFS", "Draw", "Errors", "Fault", "Keyword", "KeywordFunction", "Path", "error", "error_at", "relative_pointer",
     "replace_with",
 ]
 
@@ -30,6 +30,22 @@ def error(message: str, **details: Any) -> ValidationError:
     from jsonschema import ValidationError
 
     return ValidationError(message, **details)
+
+
+def error_at(
+    validator: Any, keyword: str, argument: Any, schema: dict[str, Any], message: str, **details: Any
+) -> ValidationError:
+    """:func:`error` with the details of the level that made it given at once (the keyword, its argument,
+    the schema, the type checker; ``instance`` in ``details``) — what jsonschema fills in on the way up.
+
+    For the keywords whose errors are many and mostly discarded (the losing variants of an ``anyOf``):
+    an error made with every detail is passed up as it is, where one made without them is copied once
+    to fill them in (``engine.descend``: jsonschema takes a type checker in its constructor only).
+    """
+    return error(
+        message, validator=keyword, validator_value=argument, schema=schema, type_checker=validator.TYPE_CHECKER,
+        **details,
+    )
 
 
 #: The definitions the argument schemas share, by name: the vocabulary's meta-schema holds them in ``$defs``.

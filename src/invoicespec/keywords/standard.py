@@ -31,7 +31,7 @@ import re2
 
 from invoicespec import rules
 from invoicespec.catalog.load import ANNOTATIONS, reachable
-from invoicespec.keywords.keyword import Errors, KeywordFunction, error
+from invoicespec.keywords.keyword import Errors, KeywordFunction, error, error_at
 from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec.rules.canonical import canonical
 from invoicespec.rules.ecma import explicit
@@ -259,7 +259,9 @@ def required(validator: Any, names: list[str], instance: Any, schema: dict[str, 
         return
     for name in names:
         if name not in instance:
-            yield error(f"the field {name!r} is required", path=[name], instance=MISSING)
+            yield error_at(
+                validator, "required", names, schema, f"the field {name!r} is required", path=[name], instance=MISSING,
+            )
 
 
 def dependent_required(
@@ -272,9 +274,9 @@ def dependent_required(
             continue
         for name in names:
             if name not in instance:
-                yield error(
-                    f"the field {name!r} is required when {trigger!r} is present",
-                    path=[name], instance=MISSING,
+                yield error_at(
+                    validator, "dependentRequired", dependencies, schema,
+                    f"the field {name!r} is required when {trigger!r} is present", path=[name], instance=MISSING,
                 )
 
 
@@ -289,7 +291,10 @@ def additional_properties(validator: Any, extra_schema: Any, instance: Any, sche
     ]
     if extra_schema is False:
         for name in extras:
-            yield error(_unknown_field(name, declared), path=[name], instance=instance[name])
+            yield error_at(
+                validator, "additionalProperties", extra_schema, schema, _unknown_field(name, declared),
+                path=[name], instance=instance[name],
+            )
     elif isinstance(extra_schema, dict):
         for name in extras:
             yield from validator.descend(instance[name], extra_schema, path=name)
