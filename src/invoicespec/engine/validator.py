@@ -28,6 +28,7 @@ from invoicespec.rules.pointer import format_pointer, parse_pointer
 from invoicespec._errors import Error, InvalidPayload
 
 if TYPE_CHECKING:
+    from invoicespec.report.normalize import Normalizer
     from invoicespec.report.variants import Declared
     from jsonschema import TypeChecker
     from jsonschema.protocols import Validator as JSONSchemaValidator
@@ -47,13 +48,12 @@ def _is_integer(checker: TypeChecker, instance: Any) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _reporting() -> tuple[Callable[..., Iterator[Error]], Callable[[Any, Any], Any]]:
-    """The full path's error report and normalization, loaded on first need (verdicts alone never use them;
-    looked up once, as an import statement inside a method costs each call more than the lookup)."""
+def _reporting() -> Callable[..., Iterator[Error]]:
+    """The full path's error report, loaded on first need (verdicts alone never use it; looked up once, as an
+    import statement inside a method costs each call more than the lookup)."""
     from invoicespec.report.messages import report
-    from invoicespec.report.normalize import normalize
 
-    return report, normalize
+    return report
 
 
 @lru_cache(maxsize=None)
@@ -101,7 +101,7 @@ class Validator:
 
     __slots__ = (
         "operation", "part", "media_type", "_kind", "_schema", "_registry", "_catalog", "_rebuild",
-        "_full", "_fast", "_lock",
+        "_full", "_fast", "_normalizer", "_lock",
         "__dict__",  # only for is_valid, once compiled (see _fast_path)
     )
 
@@ -127,6 +127,7 @@ class Validator:
         # the jsonschema validator and the variants' fields
         self._full: tuple[JSONSchemaValidator, Declared] | None = None
         self._fast: FastPath | None = None
+        self._normalizer: Normalizer | None = None
         self._lock = threading.Lock()
 
     def _full_path(self) -> tuple[JSONSchemaValidator, Declared]:
@@ -140,11 +141,7 @@ class Validator:
                         enable_pruning(self._catalog)
                     request, response, formats = _jsonschema_classes()
                     cls = request if self.part.startswith("request") else response
-                    registry = self._registry
-                    if registry is None:
-                        if self._catalog is None:
-                            raise TypeError("a Validator needs a registry or a catalog")
-                        registry = self._catalog.registry
+                    registry = self._documents()
                     # The full path's modules load with it: verdicts alone (a cold start) never need them.
                     from invoicespec.engine.descend import compile_root, resolver_of
                     from invoicespec.report.variants import declared_fields
@@ -152,6 +149,33 @@ class Validator:
                     compiled = compile_root(cls, self._schema, registry, formats)
                     full = self._full = (compiled, declared_fields(self._schema, resolver_of(compiled)))
         return full
+
+    def _documents(self) -> Registry[Any]:
+        """The registry the part's schema refers into."""
+        if self._registry is not None:
+            return self._registry
+        if self._catalog is None:
+            raise TypeError("a Validator needs a registry or a catalog")
+        return self._catalog.registry
+
+    def _normalize(self) -> Normalizer:
+        """The part's normalizer, made on first need."""
+        normalize = self._normalizer
+        if normalize is None:
+            from referencing.jsonschema import DRAFT202012
+
+            from invoicespec.engine.descend import holds
+            from invoicespec.report.normalize import normalizer
+
+            def full_holds() -> Callable[[Any, Any, Any], bool]:
+                compiled = self._full_path()[0]
+                return lambda instance, schema, resolver: holds(compiled, instance, schema, resolver)
+
+            resolver = self._documents().resolver_with_root(DRAFT202012.create_resource(self._schema))
+            made = normalizer(self._schema, resolver, full_holds)
+            with self._lock:
+                normalize = self._normalizer = self._normalizer or made
+        return normalize
 
     @property
     def _jsonschema(self) -> Any:
@@ -204,7 +228,7 @@ class Validator:
             return problems
         target, names, problems = self._prepare(instance)
         compiled, declared = self._full_path()
-        report = _reporting()[0]
+        report = _reporting()
         found = [error for raw in compiled.iter_errors(target) for error in report(raw, declared)]
         if names:  # errors name headers as the caller wrote them
             found = [self._restore(error, names) for error in found]
@@ -244,7 +268,7 @@ class Validator:
         if problems:
             raise InvalidPayload(problems, operation=self.operation, part=self.part)
         target, names, _ = self._prepare(instance)
-        result = _reporting()[1](self._full_path()[0], target)
+        result = self._normalize()(target)
         if names:
             result = {names.get(key, key): value for key, value in result.items()}
         return result

@@ -171,10 +171,15 @@ def json_type(value: Any) -> str:
     return "number"
 
 
+#: The scalars read by ``json.loads``, shared by copies as they are (immutable).
+_SHARED_AS_IS = frozenset({str, int, float, bool, type(None)})
+
+
 def copy_json(value: Any) -> Any:
-    """A deep copy of JSON data (containers new, scalars shared: they are immutable)."""
+    """A deep copy of JSON data (containers new, plain ``dict`` and ``list`` even for subclasses; scalars shared:
+    they are immutable)."""
     if isinstance(value, dict):
-        return {key: copy_json(item) for key, item in value.items()}
+        return {key: item if type(item) in _SHARED_AS_IS else copy_json(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [copy_json(item) for item in value]
+        return [item if type(item) in _SHARED_AS_IS else copy_json(item) for item in value]
     return value
