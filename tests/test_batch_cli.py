@@ -14,11 +14,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from invoicespec.io import batch as _batch
 from invoicespec.io import inputs as _inputs
 from invoicespec.io import progress as _progress
 from invoicespec.io import writers as _writers
+from invoicespec.io.files import PayloadFileError, parse_json_bytes, parse_json_line
 
 try:
     import tomllib
@@ -456,3 +459,58 @@ def test_make_jsonl_is_deterministic_and_mixes_in_invalid_records(tmp_path, caps
     results = json.loads(out)["results"]
     assert [r["line"] for r in results if not r["valid"]] == list(range(10, 201, 10))  # every tenth, spread
     assert status == 1
+
+
+# -- JSON Lines records are read quickly, and exactly as the strict parser reads them ---------------------------
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.integers(min_value=2**63 - 5, max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(alphabet=st.characters(codec="utf-8"), max_size=8)
+    | st.sampled_from([":", "a:b", "\\u003a"]),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4),
+    max_leaves=20,
+)
+
+
+def _strict(raw: bytes):
+    try:
+        return ("value", parse_json_line(raw.decode("utf-8")))
+    except (PayloadFileError, UnicodeDecodeError) as error:
+        return ("refused", type(error).__name__)
+
+
+def _quick(raw: bytes):
+    try:
+        return ("value", parse_json_bytes(raw))
+    except PayloadFileError as error:
+        return ("refused", "UnicodeDecodeError" if "UTF-8" in str(error) else type(error).__name__)
+
+
+def _same(left, right) -> bool:
+    """Equal, and of the same types all the way down (1 and 1.0 are equal but not the same)."""
+    if type(left) is not type(right):
+        return False
+    if isinstance(left, dict):
+        return list(left) == list(right) and all(_same(left[key], right[key]) for key in left)
+    if isinstance(left, list | tuple):
+        return len(left) == len(right) and all(_same(a, b) for a, b in zip(left, right))
+    return left == right
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_json_values, ascii_only=st.booleans(), compact=st.booleans(), duplicate=st.booleans())
+def test_records_are_read_as_the_strict_parser_reads_them(value, ascii_only, compact, duplicate):
+    text = json.dumps(value, ensure_ascii=ascii_only, separators=(",", ":") if compact else None)
+    if duplicate and text.startswith("{") and text != "{}":
+        text = '{"dup": 1, "dup": 2, ' + text[1:]  # orjson would keep the last one silently
+    raw = text.encode("utf-8")
+    assert _same(_quick(raw), _strict(raw))
+
+
+@pytest.mark.parametrize("raw", [
+    b'{"a": 1, "a": 2}', b'{"a": {"b": 1, "b": "\\u003a"}}', b"NaN", b"[Infinity]", b"1e400",
+    b'"\\ud800"', b"123456789012345678901234567890", b"-98765432109876543210", b'"\xff"', b"[1,]",
+    b"[" * 101 + b"]" * 101, b"[" * 100 + b"]" * 100, b'{"a":' * 101 + b"1" + b"}" * 101,
+])
+def test_the_refusals_that_matter_are_kept(raw):
+    assert _same(_quick(raw), _strict(raw))

@@ -28,8 +28,8 @@ from typing import Any, NamedTuple, TextIO, Union
 
 import invoicespec
 from invoicespec.engine.validator import Validator
-from invoicespec.io.files import PayloadFileError, parse_text, read_payload
-from invoicespec.io.inputs import JSONL_SUFFIXES, Meta, Source, Task, expand_inputs, parse_line, tasks_of
+from invoicespec.io.files import PayloadFileError, parse_json_bytes, parse_text, read_payload
+from invoicespec.io.inputs import JSONL_SUFFIXES, Meta, Source, Task, expand_inputs, tasks_of
 from invoicespec.io.progress import BarSafe, isatty, show_progress
 from invoicespec.io.writers import FORMATS, WRITERS, Output, github_data, github_property
 
@@ -85,7 +85,7 @@ def _check(checker: Validator, task: Task) -> Result:
         if kind == "file":
             payload = read_payload(data, as_text=checker.media_type == "text/plain")
         elif kind == "line":
-            payload = parse_line(data)
+            payload = parse_json_bytes(data)
         elif kind == "text":  # standard input, read by the parent
             payload = data if checker.media_type == "text/plain" else parse_text(data)
         else:  # "problem": found while expanding or reading, passed through in order

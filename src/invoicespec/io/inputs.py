@@ -19,10 +19,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, NamedTuple
 
-from invoicespec.io.files import PayloadFileError, parse_json_line, read_payload
+from invoicespec.io.files import PayloadFileError, read_payload
 
 __all__ = [
-    "JSONL_SUFFIXES", "MAX_LINE_BYTES", "Meta", "Source", "Task", "expand_inputs", "parse_line", "tasks_of",
+    "JSONL_SUFFIXES", "MAX_LINE_BYTES", "Meta", "Source", "Task", "expand_inputs", "tasks_of",
 ]
 
 #: Single payload files picked in directories (and .txt too for text/plain parts).
@@ -159,15 +159,6 @@ class Meta(NamedTuple):
     file: str
     line: int | None  # the line of a JSON Lines record, else None
     weight: int  # bytes it accounts for, for the progress bar
-
-
-def parse_line(raw: bytes) -> Any:
-    """One JSON Lines record: strict JSON, positions given as columns of the line."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise PayloadFileError(f"is not UTF-8 text (byte {error.start})") from None
-    return parse_json_line(text)
 
 
 def _jsonl_lines(stream: IO[bytes]) -> Iterator[tuple[int, int, Task]]:
