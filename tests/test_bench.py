@@ -14,10 +14,13 @@ from conftest import ROOT
 SINGLE = {"getbill.create_debt", "pigello.create_debt_invoice"}
 CONTENDERS = {
     "valid": {"floor", "baseline.is_valid", "baseline.iter_errors", "rs.is_valid", "fastjsonschema.validate",
-              "invoicespec.is_valid", "invoicespec.errors"},
+              "invoicespec.is_valid", "invoicespec.errors", "invoicespec.normalize"},
     "invalid": {"baseline.is_valid", "baseline.iter_errors", "rs.is_valid", "fastjsonschema.validate",
                 "invoicespec.is_valid", "invoicespec.errors"},
 }
+#: Payloads of 100 items also come with 20 faults; GetBill's also without its phone number.
+MANY_FAULTS = {"jsonschema.iter_errors", "baseline.iter_errors", "invoicespec.errors"}
+WITHOUT_A_PHONE = {"getbill.create_debt": {"rs.is_valid", "invoicespec.is_valid"}}
 
 
 def test_quick_run_checks_every_verdict_and_reports_every_measurement(tmp_path):
@@ -36,7 +39,14 @@ def test_quick_run_checks_every_verdict_and_reports_every_measurement(tmp_path):
         for operation, counts in sizes.items() for size in counts
         for variant, names in CONTENDERS.items() for contender in names
     }
+    expected |= {(operation, 100, "many faults", contender)
+                 for operation, counts in sizes.items() if 100 in counts for contender in MANY_FAULTS}
+    expected |= {(operation, None, "without a phone", contender)
+                 for operation, names in WITHOUT_A_PHONE.items() for contender in names}
     assert set(measured) == expected
+    many = [check for check in run["checks"] if check["variant"] == "many faults" and check["check"] ==
+            "invoicespec errors"]
+    assert many and all(len(check["expected"]) == 20 for check in many)
     for result in measured.values():  # a time, or n/a with the reason
         assert (result["median_us"] or 0) > 0 or result["reason"], result
 

@@ -73,3 +73,18 @@ def test_a_part_without_normalizing_keywords_returns_a_plain_copy():
     result = _normalized({"type": "object"}, payload)
     assert result == payload and type(result) is dict and type(result["lines"][0]) is dict
     assert result["lines"] is not payload["lines"]
+
+
+def test_every_json_value_is_copied_exactly():
+    from decimal import Decimal
+
+    class Text(str):
+        pass
+
+    values = [2**70, -(2**63), 2**64 - 1, 0.1, -0.0, 1e308, 5e-324, Decimal("12.30"), Text("x"), "\ud800", "é",
+              True, None]
+    for value in values:
+        result = _normalized({"type": "object"}, {"value": value, "nested": [{"value": value}]})
+        assert result == {"value": value, "nested": [{"value": value}]}
+        assert type(result["value"]) is type(value) and type(result["nested"][0]["value"]) is type(value)
+        assert repr(result["value"]) == repr(value)  # -0.0 stays -0.0, Decimal keeps its exponent

@@ -46,6 +46,8 @@ CONTENDERS = {
     "fastjsonschema.validate": "fastjsonschema std-only",
     "invoicespec.is_valid": "invoicespec is_valid",
     "invoicespec.errors": "invoicespec errors",
+    "jsonschema.iter_errors": "python-jsonschema std-only iter_errors",
+    "invoicespec.normalize": "invoicespec normalize",
 }
 
 #: Formats the dialect allows that fastjsonschema does not know, as simple shape-only regexes.
@@ -235,6 +237,17 @@ def _rs_registry() -> jsonschema_rs.Registry:
     return jsonschema_rs.Registry(list(standard_documents().items()))
 
 
+def _standard_jsonschema(operation: str) -> Draft202012Validator:
+    """Stock python-jsonschema on the standard keywords alone (the documents jsonschema-rs gets)."""
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    registry = Registry().with_resources(
+        (uri, DRAFT202012.create_resource(document)) for uri, document in standard_documents().items())
+    return Draft202012Validator(standard_documents()[request_uri(operation)], registry=registry,
+                                format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
 def _rs(operation: str) -> Any:
     uri = request_uri(operation)
     return jsonschema_rs.validator_for(
@@ -267,8 +280,13 @@ def contenders(operation: str) -> dict[str, Contender]:
     baseline = _baseline(operation)
     rs = _rs(operation)
 
+    standard = _standard_jsonschema(operation)
+
     def baseline_errors(instance: Any) -> list:
         return list(baseline.iter_errors(instance))
+
+    def standard_errors(instance: Any) -> list:
+        return list(standard.iter_errors(instance))
 
     found = [
         Contender("floor", floor_walk),
@@ -278,5 +296,7 @@ def contenders(operation: str) -> dict[str, Contender]:
         _fastjsonschema(operation),
         Contender("invoicespec.is_valid", ours.is_valid, ours.is_valid),
         Contender("invoicespec.errors", ours.errors, lambda instance: not ours.errors(instance)),
+        Contender("jsonschema.iter_errors", standard_errors, lambda instance: not standard_errors(instance)),
+        Contender("invoicespec.normalize", ours.normalize),
     ]
     return {contender.key: contender for contender in found}

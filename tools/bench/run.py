@@ -26,7 +26,7 @@ import invoicespec
 
 from contenders import CONTENDERS, Contender, contenders, has_phone_or_iban
 from report import render, targets
-from timing import cold_start, peak_rss, time_call
+from timing import bare_start, cold_start, peak_rss, time_call
 from workloads import SHAPES, Workload, pointer, richest_example, workloads
 
 SAMPLES = 7
@@ -34,7 +34,26 @@ SAMPLE_SECONDS = 0.2
 COLD_START_RUNS = 7
 PACKAGES = ("invoicespec", "jsonschema", "jsonschema-rs", "fastjsonschema", "phonenumbers", "schwifty")
 #: The contenders timed on each variant (the floor walks the valid payloads only: a fault changes nothing for it).
-TIMED = {"valid": tuple(CONTENDERS), "invalid": tuple(key for key in CONTENDERS if key != "floor")}
+#: Which contenders are timed on which payload of a workload.
+TIMED = {
+    "valid": ("floor", "baseline.is_valid", "baseline.iter_errors", "rs.is_valid", "fastjsonschema.validate",
+              "invoicespec.is_valid", "invoicespec.errors", "invoicespec.normalize"),
+    "invalid": ("baseline.is_valid", "baseline.iter_errors", "rs.is_valid", "fastjsonschema.validate",
+                "invoicespec.is_valid", "invoicespec.errors"),
+    "many faults": ("jsonschema.iter_errors", "baseline.iter_errors", "invoicespec.errors"),
+    "without a phone": ("rs.is_valid", "invoicespec.is_valid"),
+}
+
+
+def payloads_of(load: Workload) -> list[tuple[str, Any]]:
+    """The workload's payloads by variant: valid, one fault, and where the shape has them, many faults and
+    valid without a phone."""
+    found = [("valid", load.valid), ("invalid", load.invalid)]
+    if load.faulty is not None:
+        found.append(("many faults", load.faulty))
+    if load.without_phone is not None:
+        found.append(("without a phone", load.without_phone))
+    return found
 
 
 def machine() -> dict[str, Any]:
@@ -62,17 +81,19 @@ def check_verdicts(loads: list[Workload], competing: dict[str, dict[str, Contend
     """
     checks = []
     for load in loads:
-        for variant, payload in (("valid", load.valid), ("invalid", load.invalid)):
+        for variant, payload in payloads_of(load):
             snapshot = copy.deepcopy(payload)
             for contender in competing[load.operation].values():
-                if contender.verdict is None or contender.call is None:
+                if contender.verdict is None or contender.call is None or contender.key not in TIMED[variant]:
                     continue
                 got = contender.verdict(payload)
+                expected = variant in ("valid", "without a phone")
                 checks.append({"operation": load.operation, "size": load.size, "variant": variant,
-                               "check": f"{contender.key} verdict", "expected": variant == "valid", "got": got})
+                               "check": f"{contender.key} verdict", "expected": expected, "got": got})
             errors = invoicespec.errors(load.operation, payload)
             found = [(error.path, error.keyword) for error in errors]
-            planted = [(load.fault_path, load.fault_keyword)] if variant == "invalid" else []
+            planted = {"invalid": [(load.fault_path, load.fault_keyword)],
+                       "many faults": [(path, load.fault_keyword) for path in load.faulty_paths]}.get(variant, [])
             checks.append({"operation": load.operation, "size": load.size, "variant": variant,
                            "check": "invoicespec errors", "expected": planted, "got": found})
             checks.append({"operation": load.operation, "size": load.size, "variant": variant,
@@ -86,7 +107,7 @@ def measure(loads: list[Workload], competing: dict[str, dict[str, Contender]], *
     """The time per call of every contender on every payload; ``median_us`` None where a contender is n/a."""
     results = []
     for load in loads:
-        for variant, payload in (("valid", load.valid), ("invalid", load.invalid)):
+        for variant, payload in payloads_of(load):
             for key in TIMED[variant]:
                 contender = competing[load.operation][key]
                 print(f"  {load.operation} items={load.size} {variant} {key}", file=sys.stderr, flush=True)
@@ -142,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
 
     results = measure(loads, competing, quick=args.quick)
     cold = cold_start(richest_example("getbill.create_debt"), runs=1 if args.quick else COLD_START_RUNS)
+    bare = bare_start(runs=1 if args.quick else COLD_START_RUNS)
     run = {
         "quick": args.quick,
         "machine": machine(),
@@ -151,7 +173,8 @@ def main(argv: list[str] | None = None) -> int:
                        "fault_keyword": load.fault_keyword} for load in loads],
         "checks": checks,
         "results": results,
-        "cold_start_ms": {"median": statistics.median(cold), "samples": list(cold)},
+        "cold_start_ms": {"median": statistics.median(cold), "samples": list(cold),
+                          "bare_python_median": statistics.median(bare), "bare_python_samples": list(bare)},
         "memory": peak_rss(),
     }
     found = targets(run, {operation for operation in operations if has_phone_or_iban(operation)})

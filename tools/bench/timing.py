@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["QUICK_LOOPS", "Timing", "cold_start", "peak_rss", "time_call"]
+__all__ = ["QUICK_LOOPS", "Timing", "bare_start", "cold_start", "peak_rss", "time_call"]
 
 CALIBRATION_SECONDS = 0.02  # the first estimate of a call's cost runs at least this long
 QUICK_LOOPS = 3  # calls per sample when no sample length is asked for (smoke runs)
@@ -68,6 +68,16 @@ def cold_start(payload: Any, *, runs: int) -> tuple[float, ...]:
     for _ in range(runs):
         started = time.perf_counter()
         _python(code)
+        found.append((time.perf_counter() - started) * 1000)
+    return tuple(found)
+
+
+def bare_start(*, runs: int) -> tuple[float, ...]:
+    """Wall milliseconds of each of ``runs`` fresh interpreters running ``pass``: what a cold start adds to."""
+    found = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        _python("pass")
         found.append((time.perf_counter() - started) * 1000)
     return tuple(found)
 

@@ -16,10 +16,12 @@ from typing import Any
 
 import invoicespec
 
-__all__ = ["SHAPES", "SIZES", "Shape", "Workload", "build", "pointer", "richest_example", "workloads"]
+__all__ = ["MANY_FAULTS", "SHAPES", "SIZES", "Shape", "Workload", "build", "pointer", "richest_example", "workloads"]
 
 #: Item counts for operations whose request body has an item array.
 SIZES = (1, 10, 100)
+#: How many faults the payload with many faults has (one in every ``size // MANY_FAULTS``-th item).
+MANY_FAULTS = 20
 
 Path = tuple[str | int, ...]
 
@@ -35,6 +37,7 @@ class Shape:
     fault_keyword: str  # the keyword expected to report it
     vary: Callable[[dict, int], None] = lambda item, index: None
     finish: Callable[[dict, int], None] = lambda body, count: None  # body-level fix-ups for relational rules
+    phones: tuple[Path, ...] = ()  # optional phone fields, left out of the payload "without a phone"
 
     @property
     def sizes(self) -> tuple[int | None, ...]:
@@ -52,6 +55,10 @@ class Workload:
     invalid: Any
     fault_path: str  # JSON Pointer of the fault
     fault_keyword: str
+    # the payload with the same fault in every FAULT_EVERY-th item (sizes of at least MANY_FAULTS items)
+    faulty: Any = None
+    faulty_paths: tuple[str, ...] = ()
+    without_phone: Any = None  # the valid payload with its optional phone fields left out (where it has some)
 
 
 def _nitrobox_item(item: dict, index: int) -> None:
@@ -90,7 +97,7 @@ SHAPES: dict[str, Shape] = {
     shape.operation: shape
     for shape in (
         Shape("getbill.create_debt", items=None, fault_at=("amount",), fault_value=0,
-              fault_keyword="exclusiveMinimum"),
+              fault_keyword="exclusiveMinimum", phones=(("phone",),)),
         Shape("nitrobox.create_deposit_invoice", items=("items",), fault_at=("quantity",), fault_value=-1,
               fault_keyword="minimum", vary=_nitrobox_item),
         Shape("pennylane.create_customer_invoice", items=("invoice_lines",), fault_at=("quantity",),
@@ -146,7 +153,21 @@ def build(shape: Shape, size: int | None) -> Workload:
         fault_path = (*shape.items, size - 1, *shape.fault_at)
     invalid = copy.deepcopy(valid)
     _put(invalid, fault_path, shape.fault_value)
-    return Workload(shape.operation, size, valid, invalid, pointer(fault_path), shape.fault_keyword)
+    faulty, faulty_paths = None, ()
+    if shape.items is not None and size is not None and size >= MANY_FAULTS:
+        faulty = copy.deepcopy(valid)
+        every = size // MANY_FAULTS
+        paths = [(*shape.items, index, *shape.fault_at) for index in range(every - 1, size, every)]
+        for path in paths:
+            _put(faulty, path, shape.fault_value)
+        faulty_paths = tuple(pointer(path) for path in paths)
+    without_phone = None
+    if shape.phones:
+        without_phone = copy.deepcopy(valid)
+        for path in shape.phones:
+            del _at(without_phone, path[:-1])[path[-1]]
+    return Workload(shape.operation, size, valid, invalid, pointer(fault_path), shape.fault_keyword, faulty,
+                    faulty_paths, without_phone)
 
 
 def workloads(operations: tuple[str, ...]) -> list[Workload]:

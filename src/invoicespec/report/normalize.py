@@ -18,7 +18,7 @@ from invoicespec.catalog.load import reachable
 from invoicespec.keywords.keyword import Path
 from invoicespec.keywords.registry import REGISTRY
 from invoicespec.keywords.standard import compile_pattern, pattern_search
-from invoicespec.rules.json_data import copy_json
+from invoicespec.rules.json_data import copy_checked_json
 
 __all__ = ["Normalizer", "normalizer"]
 
@@ -73,7 +73,7 @@ class Normalizer:
 
     def __call__(self, instance: Any) -> Any:
         """A normalized copy of ``instance``, which must be valid."""
-        result = copy_json(instance)
+        result = copy_checked_json(instance)
         if self._root is None:
             return result
         changes: list[_Change] = []

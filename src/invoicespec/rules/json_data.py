@@ -11,13 +11,14 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from invoicespec.rules.pointer import format_pointer
 from invoicespec.rules import short
 from invoicespec._errors import Error
 
-__all__ = ["MAX_DEPTH", "WIDEST", "check_json", "copy_json", "json_type", "plain_copy"]
+__all__ = ["MAX_DEPTH", "WIDEST", "check_json", "copy_checked_json", "copy_json", "json_type", "plain_copy"]
 
 #: The deepest nesting a payload may have (real invoices stay under 10).
 MAX_DEPTH = 100
@@ -183,3 +184,25 @@ def copy_json(value: Any) -> Any:
     if isinstance(value, list):
         return [item if type(item) in _SHARED_AS_IS else copy_json(item) for item in value]
     return value
+
+
+def copy_checked_json(value: Any) -> Any:
+    """:func:`copy_json` of a value :func:`check_json` has passed (orjson would write NaN as null).
+
+    Written out and read back by orjson, in C, where it can: exact built-in types, integers within 64 bits and
+    text that is valid UTF-8; floats come back exactly (it writes the shortest text that reads back the same).
+    Anything else (a subclass, a Decimal, a wider integer, a lone surrogate) is copied by :func:`copy_json`.
+    """
+    try:
+        return _orjson_copy()(value)
+    except (TypeError, ValueError):  # orjson's errors derive from these
+        return copy_json(value)
+
+
+@lru_cache(maxsize=None)
+def _orjson_copy() -> Callable[[Any], Any]:
+    """orjson's round trip, imported on first need (verdicts alone, a cold start, never copy)."""
+    import orjson
+
+    dumps, loads, option = orjson.dumps, orjson.loads, orjson.OPT_PASSTHROUGH_SUBCLASS
+    return lambda value: loads(dumps(value, option=option))
