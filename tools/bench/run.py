@@ -24,7 +24,7 @@ from typing import Any
 
 import invoicespec
 
-from contenders import CONTENDERS, Contender, contenders, has_phone_or_iban
+from contenders import Contender, contenders, has_phone_or_iban
 from report import render, targets
 from timing import bare_start, cold_start, peak_rss, time_call
 from workloads import SHAPES, Workload, pointer, richest_example, workloads
