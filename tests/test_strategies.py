@@ -13,7 +13,7 @@ from invoicespec import rules
 from invoicespec.catalog.nodes import choose, flatten
 from invoicespec.keywords.iban import valid_ibans as _ibans
 from invoicespec.keywords.phone import valid_numbers as _phones
-from invoicespec.testing.faults import _Mutations, _value_discriminators
+from invoicespec.testing.faults import DISCRIMINATOR, _Mutations, value_discriminators
 from invoicespec.strategies import _payloads, faults, payloads
 
 ALL_PARTS = [(op, part) for op in invoicespec.operations() for part in invoicespec.parts(op)]
@@ -74,9 +74,9 @@ def _constraints(operation, part):
         node = flatten(subs, consumed)
         if node.choices:
             choice = node.choices[0]
-            named = _value_discriminators(choice) if choice.kind != "if" else set()
+            named = {found.name for found in value_discriminators(choice)}
             if named:
-                kinds.add(choice.kind)  # a wrong discriminator value is reported as a variants error
+                kinds.add(DISCRIMINATOR)  # a discriminator no variant takes, reported at its field
             stack.extend((*choose(subs, consumed, choice, i), discriminators | named)
                          for i in range(len(choice.alternatives)))
             continue

@@ -135,3 +135,21 @@ def misfit_keyword(discriminator: Discriminator, value: Any) -> str:
     JSON type, else ``enum`` (its type is right, its value is none of those that choose a variant)."""
     accepted = accepted_types(discriminator)
     return "type" if accepted is not None and not fits_types(value, accepted) else "enum"
+
+
+def fits_no_variant(discriminator: Discriminator, value: Any) -> bool:
+    """Whether every variant refuses ``value`` at the field (by its values or its types)."""
+    for values, types in zip(discriminator.values, discriminator.types):
+        if values is not None:
+            if any(_same(value, allowed) for allowed in values):
+                return False
+        elif types is None or fits_types(value, types):
+            return False
+    return True
+
+
+def _same(value: Any, allowed: Any) -> bool:
+    """JSON equality of a value and a ``const``/``enum`` value: true is not 1, 1.0 is 1."""
+    numbers = {"integer", "number"}
+    kinds = {json_type(value), json_type(allowed)}
+    return (len(kinds) == 1 or kinds <= numbers) and value == allowed
