@@ -10,7 +10,7 @@ was meant for (see :func:`_meant_branch`), at their own paths.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from typing import TYPE_CHECKING
@@ -74,17 +74,14 @@ def report(error: ValidationError, declared: Declared | None = None) -> Iterator
         variants = (declared or {}).get(id(error.validator_value))
         branches = _branches(error)
         misfits = _misfits(error, branches, variants)
-        if misfits:
+        if misfits and variants is not None:
             # The discriminator is wrong for every variant: report it at its field, with what chooses
             # each variant, then the rest against the variant the other fields fit best.
             where = list(error.absolute_path)
             for found, value in misfits:
                 slug = misfit_keyword(found, value)
                 yield Error(format_pointer([*where, found.name]), slug, _discriminator_message(found, value, slug))
-            names = {found.name for found, _ in misfits}
-            rest = {branch: [e for e in errs if _field(e, len(where)) not in names] for branch, errs in branches.items()}
-            chosen = _meant_branch(error, rest, variants)
-            for inner in _shared(rest) if chosen is None else chosen:
+            for inner in _best_fit(error, branches, variants, {found.name for found, _ in misfits}):
                 yield from report(inner, declared)
             return
         chosen = _meant_branch(error, branches, variants)
@@ -134,6 +131,23 @@ def _misfits(
     ]
 
 
+def _best_fit(
+    error: ValidationError, branches: dict[Any, list[ValidationError]], variants: Variants, names: set[str],
+) -> list[ValidationError]:
+    """The errors, but for those at the discriminators ``names``, of the variant the payload's other
+    fields fit best: among the variants that declare most of them (an open variant that declares
+    none fits vacuously, not best), the one meant as :func:`_meant_branch` finds it; when that is
+    unclear, the errors those variants report alike."""
+    depth = len(error.absolute_path)
+    rest = {branch: [e for e in errs if _field(e, depth) not in names] for branch, errs in branches.items()}
+    instance: Any = error.instance
+    others = [name for name in instance if name not in names]
+    known = [sum(name in fields for name in others) for fields in variants.fields]
+    among = {branch for branch in rest if known[branch] == max(known)}
+    chosen = _meant_branch(error, rest, variants, among)
+    return _shared({branch: rest[branch] for branch in among}) if chosen is None else chosen
+
+
 def _shared(branches: dict[Any, list[ValidationError]]) -> list[ValidationError]:
     """The errors every variant with the fewest errors reports alike (true whichever was meant)."""
     fewest = min(len(errs) for errs in branches.values())
@@ -165,8 +179,10 @@ def _discriminator_message(found: Discriminator, value: Any, keyword: str) -> st
 
 def _meant_branch(
     error: ValidationError, branches: dict[Any, list[ValidationError]], variants: Variants | None,
+    among: Collection[Any] | None = None,
 ) -> list[ValidationError] | None:
-    """The errors of the variant the payload was meant for, or None when that is unclear.
+    """The errors of the variant the payload was meant for (one of ``among``, when given), or None
+    when that is unclear.
 
     Variants are told apart by their discriminators, found from the errors alone:
 
@@ -228,7 +244,8 @@ def _meant_branch(
             return any(name not in fields[other] or fields[other][name] != mine for other in others)
         return any(name in fields[other] for other in others)  # refused here, declared by another
 
-    candidates = [b for b, errs in branches.items() if not any(by_value(b, e) for e in errs)]
+    candidates = [b for b, errs in branches.items()
+                  if (among is None or b in among) and not any(by_value(b, e) for e in errs)]
     if not candidates:
         return None
     narrowed = [b for b in candidates if not any(by_presence(b, e) for e in branches[b])]
