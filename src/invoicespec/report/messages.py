@@ -161,8 +161,12 @@ def _discriminator_message(found: Discriminator, value: Any, keyword: str) -> st
     optional = any(found.required)  # absence chooses the variants that do not require it
     choices = []
     for values, types, required, title in zip(found.values, found.types, found.required, found.titles):
+        if values == ():  # a closed variant that does not declare the field
+            if not required:
+                choices.append(f"absent for {title}")
+            continue
         if values is not None:
-            what = _either([short(item) for item in values]) if values else "no value"
+            what = _either([short(item) for item in values])
         elif types is not None:
             what = _either([_ARTICLED.get(name, name) for name in sorted(types)])
         else:

@@ -17,7 +17,7 @@ function, so the faults it makes and the errors reported agree by construction.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,8 @@ class Discriminator:
     """A field whose value chooses the variant: what each variant accepts there."""
 
     name: str
-    #: Per variant, the values it allows there (its ``const``/``enum``), or None for any value of its types.
+    #: Per variant, the values it allows there (its ``const``/``enum``; none when it is closed and does
+    #: not declare the field), or None for any value of its types.
     values: tuple[tuple[Any, ...] | None, ...]
     #: Per variant, the JSON types it allows there, or None for any type.
     types: tuple[frozenset[str] | None, ...]
@@ -82,27 +83,34 @@ def _signature(values: list[Any] | None) -> str | None:
     return None if values is None else json.dumps(sorted(json.dumps(value, sort_keys=True) for value in values))
 
 
-def discriminators(alternatives: Sequence[list[Sub]], titles: Sequence[str]) -> tuple[Discriminator, ...]:
+def discriminators(
+    alternatives: Sequence[list[Sub]], titles: Sequence[str], names: Collection[str] | None = None,
+) -> tuple[Discriminator, ...]:
     """The fields of an object that tell ``alternatives`` apart by value.
 
     A field discriminates when at least two variants declare it with a rule on its value
     (``const``, ``enum`` or ``type``) and those rules differ (``draft: [true]`` against
-    ``[false]``; ``type: BLOCK`` against ``RECURRING``).
+    ``[false]``; ``type: BLOCK`` against ``RECURRING``). With ``names`` (the fields an
+    ``if`` tests), those fields. A closed variant that does not declare a field takes no
+    value there (it is chosen by the field's absence).
     """
     nodes = [flatten(alternative) for alternative in alternatives]
-    names = sorted({name for node in nodes for name in node.properties})
     found = []
-    for name in names:
+    for name in sorted({name for node in nodes for name in node.properties} if names is None else names):
         fields = [flatten(node.properties[name]) if name in node.properties else None for node in nodes]
         rules = [
             (_signature(field.enum), None if field.types is None else tuple(sorted(field.types)))
             for field in fields if field is not None and (field.enum is not None or field.types is not None)
         ]
-        if len(rules) < 2 or len(set(rules)) < 2:
+        if names is None and (len(rules) < 2 or len(set(rules)) < 2):
             continue
         found.append(Discriminator(
             name=name,
-            values=tuple(None if field is None or field.enum is None else tuple(field.enum) for field in fields),
+            values=tuple(
+                (() if node.additional is False else None) if field is None
+                else None if field.enum is None else tuple(field.enum)
+                for field, node in zip(fields, nodes)
+            ),
             types=tuple(None if field is None or field.types is None else frozenset(field.types) for field in fields),
             required=tuple(name in node.required for node in nodes),
             titles=tuple(title or f"variant {index + 1}" for index, title in enumerate(titles)),

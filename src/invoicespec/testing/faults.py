@@ -182,7 +182,7 @@ class _Mutations:
         if node.choices:
             choice = node.choices[0]
             telling = _discriminators(choice)
-            if choice.kind != "if" and isinstance(value, dict):
+            if isinstance(value, dict):
                 found.extend(_wrong_discriminators(choice, value, path))
             for index in range(len(choice.alternatives)):
                 chosen, now = choose(subs, consumed, choice, index)
@@ -344,11 +344,16 @@ _VALUE_DISCRIMINATORS: dict[int, tuple[Discriminator, ...]] = {}
 
 def value_discriminators(choice: Choice) -> tuple[Discriminator, ...]:
     """The fields whose allowed values or types differ between an ``anyOf``/``oneOf``'s variants
-    (``type: BLOCK`` vs ``RECURRING``), found as the error report finds them."""
+    (``type: BLOCK`` vs ``RECURRING``), found as the error report finds them; for an ``if``, the
+    fields its condition tests."""
     found = _VALUE_DISCRIMINATORS.get(choice.key)
     if found is None:
-        found = _VALUE_DISCRIMINATORS[choice.key] = (
-            () if choice.kind == "if" else discriminators(choice.alternatives, choice.titles))
+        if choice.kind == "if":  # the fields its condition tests (``required: [product_id]``)
+            condition = flatten(choice.alternatives[0][:1])
+            names: set[str] | None = set(condition.properties) | condition.required
+        else:
+            names = None
+        found = _VALUE_DISCRIMINATORS[choice.key] = discriminators(choice.alternatives, choice.titles, names)
     return found
 
 
