@@ -15,11 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import invoicespec
-from invoicespec.catalog.nodes import choose, flatten
 from invoicespec.rules.json_data import copy_json, json_type
 from invoicespec.rules.pointer import format_pointer
 from invoicespec.strategies import _payloads, faults, payloads
 from invoicespec.testing.faults import DISCRIMINATOR, _Mutations, value_discriminators
+
+from conftest import schema_nodes
 
 ALL_PARTS = [(op, part) for op in invoicespec.operations() for part in invoicespec.parts(op)]
 
@@ -30,26 +31,11 @@ _UNKNOWN = {"string": "zz-no-such-variant", "integer": 987654321, "number": 9876
 
 
 def _discriminators(operation, part):
-    """Every value discriminator of the part's variant lists, by field name."""
-    inner = invoicespec.validator(operation, part)._jsonschema
+    """Every value discriminator of the part's variant lists (and the fields its ifs test), by field name."""
     found: dict[str, list] = {}
-    stack, seen = [([(inner.schema, inner._resolver)], frozenset())], set()
-    while stack:
-        subs, consumed = stack.pop()
-        key = (tuple(id(s) for s, _ in subs), consumed)
-        if key in seen:
-            continue
-        seen.add(key)
-        node = flatten(subs, consumed)
-        if node.choices:
-            choice = node.choices[0]
-            for discriminator in value_discriminators(choice):
-                found.setdefault(discriminator.name, []).append(discriminator)
-            stack.extend(choose(subs, consumed, choice, i) for i in range(len(choice.alternatives)))
-            continue
-        stack.extend((field_subs, frozenset()) for field_subs in node.properties.values())
-        if node.items:
-            stack.append((node.items, frozenset()))
+    for node, _ in schema_nodes(operation, part):
+        for discriminator in value_discriminators(node.choices[0]) if node.choices else ():
+            found.setdefault(discriminator.name, []).append(discriminator)
     return found
 
 
