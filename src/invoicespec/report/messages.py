@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 from invoicespec.rules.json_data import json_type
 from invoicespec.rules.pointer import format_pointer
 from invoicespec.rules import short
-from invoicespec.report.variants import Declared, Discriminator, Variants, misfit_keyword
+from invoicespec.report.variants import Declared, Discriminator, Variants, accepted_types, misfit_keyword
 from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec._errors import Error
 
@@ -172,10 +172,10 @@ def _discriminator_message(found: Discriminator, value: Any, keyword: str) -> st
         else:
             what = "any value"
         choices.append(f"{what}{' or absent' if optional and not required else ''} for {title}")
-    if keyword == "type":
-        accepted = sorted({json_type(item) for values in found.values if values for item in values}
-                          | {name for types in found.types if types for name in types})
-        wrong = f"must be {_either([_ARTICLED.get(name, name) for name in accepted])}, not {_ARTICLED[json_type(value)]}"
+    accepted = accepted_types(found)
+    if keyword == "type" and accepted:
+        names = [_ARTICLED.get(name, name) for name in sorted(accepted)]
+        wrong = f"must be {_either(names)}, not {_ARTICLED[json_type(value)]}"
     else:
         wrong = f"must be one of the values that choose a variant, not {short(value)}"
     return f"{wrong}: {', '.join(choices)}"

@@ -25,7 +25,10 @@ from invoicespec.catalog.load import reachable
 from invoicespec.catalog.nodes import Sub, flatten
 from invoicespec.rules.json_data import json_type
 
-__all__ = ["Declared", "Discriminator", "Variants", "declared_fields", "discriminators", "misfit_keyword"]
+__all__ = [
+    "Declared", "Discriminator", "Variants", "accepted_types", "declared_fields", "discriminators", "fits_no_variant",
+    "fits_types", "misfit_keyword",
+]
 
 
 @dataclass(frozen=True)
