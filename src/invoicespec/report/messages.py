@@ -10,6 +10,7 @@ was meant for (see :func:`_meant_branch`), at their own paths.
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from collections.abc import Collection, Iterator
 from typing import Any
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 from invoicespec.rules.json_data import json_type
 from invoicespec.rules.pointer import format_pointer
 from invoicespec.rules import short
-from invoicespec.report.variants import Declared, Discriminator, Variants, accepted_types, misfit_keyword
+from invoicespec.report.variants import Declared, Discriminator, Variants, accepted_types, fits_no_variant, misfit_keyword
 from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec._errors import Error
 
@@ -116,18 +117,18 @@ def _misfits(
 ) -> list[tuple[Discriminator, Any]]:
     """The discriminators whose value in the payload every variant refuses, with that value."""
     instance: Any = error.instance
-    if variants is None or not isinstance(instance, dict) or not branches:
+    if variants is None or not variants.discriminators or not isinstance(instance, dict):
         return []
+    # The schemas say no variant takes the value (cheap, and the usual answer is that one does) ...
+    suspects = [(found, instance[found.name]) for found in variants.discriminators
+                if found.name in instance and fits_no_variant(found, instance[found.name])]
+    if not suspects or any(branch not in branches for branch in range(len(variants.fields))):
+        return []  # (a variant without errors: the payload fits it)
+    # ... and so does every variant's report, at the field.
     depth = len(error.absolute_path)
-    count = len(variants.fields)
-    if any(branch not in branches for branch in range(count)):
-        return []  # a variant without errors: the payload fits it
     return [
-        (found, instance[found.name]) for found in variants.discriminators
-        if found.name in instance and all(
-            any(_field(e, depth) == found.name and e.validator in _MISFIT for e in branches[branch])
-            for branch in range(count)
-        )
+        (found, value) for found, value in suspects
+        if all(any(_field(e, depth) == found.name and e.validator in _MISFIT for e in errs) for errs in branches.values())
     ]
 
 
@@ -213,8 +214,7 @@ def _meant_branch(
     """
     depth = len(error.absolute_path)
 
-    def field(inner: ValidationError) -> Any:
-        return _field(inner, depth)
+    field = partial(_field, depth=depth)
 
     touched = {branch: {field(e) for e in errs} for branch, errs in branches.items()}
     count = len(error.validator_value) if isinstance(error.validator_value, list) else len(branches)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from invoicespec.catalog.load import reachable
@@ -45,6 +46,17 @@ class Discriminator:
     required: tuple[bool, ...]
     #: Per variant, its title (or "variant N", counted from 1).
     titles: tuple[str, ...]
+
+    @cached_property
+    def taken(self) -> frozenset[tuple[bool, Any]] | None:
+        """Every value some variant takes, marked as a boolean or not (true is not 1), when every
+        variant lists its values and they are scalars; else None. A report asks it of every payload."""
+        if any(values is None for values in self.values):
+            return None
+        try:
+            return frozenset((isinstance(value, bool), value) for values in self.values if values for value in values)
+        except TypeError:  # an object or array among them
+            return None
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,12 @@ def misfit_keyword(discriminator: Discriminator, value: Any) -> str:
 
 def fits_no_variant(discriminator: Discriminator, value: Any) -> bool:
     """Whether every variant refuses ``value`` at the field (by its values or its types)."""
+    taken = discriminator.taken
+    if taken is not None:
+        try:
+            return (isinstance(value, bool), value) not in taken
+        except TypeError:  # an object or array, which no listed scalar equals
+            return True
     for values, types in zip(discriminator.values, discriminator.types):
         if values is not None:
             if any(_same(value, allowed) for allowed in values):
@@ -161,6 +179,4 @@ def fits_no_variant(discriminator: Discriminator, value: Any) -> bool:
 
 def _same(value: Any, allowed: Any) -> bool:
     """JSON equality of a value and a ``const``/``enum`` value: true is not 1, 1.0 is 1."""
-    numbers = {"integer", "number"}
-    kinds = {json_type(value), json_type(allowed)}
-    return (len(kinds) == 1 or kinds <= numbers) and value == allowed
+    return bool(value == allowed) and isinstance(value, bool) is isinstance(allowed, bool)
