@@ -10,11 +10,12 @@ from hypothesis import strategies as st
 
 import invoicespec
 from invoicespec import rules
-from invoicespec.catalog.nodes import choose, flatten
 from invoicespec.keywords.iban import valid_ibans as _ibans
 from invoicespec.keywords.phone import valid_numbers as _phones
-from invoicespec.testing.faults import _Mutations, _value_discriminators
+from invoicespec.testing.faults import DISCRIMINATOR, _Mutations, value_discriminators
 from invoicespec.strategies import _payloads, faults, payloads
+
+from conftest import schema_nodes
 
 ALL_PARTS = [(op, part) for op in invoicespec.operations() for part in invoicespec.parts(op)]
 
@@ -62,23 +63,11 @@ UNBROKEN_IN = {
 
 def _constraints(operation, part):
     """The kinds of constraint a part's schema holds, found by walking its flattened nodes."""
-    inner = invoicespec.validator(operation, part)._jsonschema
     kinds: set[str] = set()
-    stack, seen = [([(inner.schema, inner._resolver)], frozenset(), frozenset())], set()
-    while stack:
-        subs, consumed, discriminators = stack.pop()
-        key = (tuple(id(s) for s, _ in subs), consumed)
-        if key in seen:
-            continue
-        seen.add(key)
-        node = flatten(subs, consumed)
+    for node, _ in schema_nodes(operation, part):
         if node.choices:
-            choice = node.choices[0]
-            named = _value_discriminators(choice) if choice.kind != "if" else set()
-            if named:
-                kinds.add(choice.kind)  # a wrong discriminator value is reported as a variants error
-            stack.extend((*choose(subs, consumed, choice, i), discriminators | named)
-                         for i in range(len(choice.alternatives)))
+            if value_discriminators(node.choices[0]):
+                kinds.add(DISCRIMINATOR)  # a discriminator no variant takes, reported at its field
             continue
         kinds.update(k for k in node.keywords if k.startswith("x-") or k == "format")
         kinds.update(name for name, present in (
@@ -90,12 +79,6 @@ def _constraints(operation, part):
         ) if present)
         if node.enum is not None:
             kinds.add(node.enum_keyword)
-        for name, field_subs in node.properties.items():
-            if name in discriminators and flatten(field_subs).enum is not None:
-                continue  # its const/enum is the variants' business (checked above)
-            stack.append((field_subs, frozenset(), frozenset()))
-        if node.items:
-            stack.append((node.items, frozenset(), frozenset()))
     return kinds
 
 

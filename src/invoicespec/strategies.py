@@ -76,7 +76,8 @@ def faults(operation: str, part: str = "request") -> st.SearchStrategy[tuple[Any
     of bounds or over its digit limits, a phone made too short, an IBAN checksum
     broken, two dates swapped, a unique key repeated, a field that must be equal
     across items changed, a reference left dangling, a gap in ranks, an unknown or
-    read-only field added, ... The validator reports ``keyword`` at ``expected_path``
+    read-only field added, a variant's discriminator given a value no variant takes
+    (reported as ``type`` or ``enum`` at the field), ... The validator reports ``keyword`` at ``expected_path``
     (a JSON Pointer), and nowhere else. For a part that accepts any JSON value, the
     fault is a value that is not JSON (NaN).
     """

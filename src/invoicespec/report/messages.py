@@ -10,7 +10,8 @@ was meant for (see :func:`_meant_branch`), at their own paths.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from functools import partial
+from collections.abc import Collection, Iterator
 from typing import Any
 
 from typing import TYPE_CHECKING
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 from invoicespec.rules.json_data import json_type
 from invoicespec.rules.pointer import format_pointer
 from invoicespec.rules import short
-from invoicespec.report.variants import Declared
+from invoicespec.report.variants import Declared, Discriminator, Variants, accepted_types, fits_no_variant, misfit_keyword
 from invoicespec.keywords.registry import REGISTRY, derived
 from invoicespec._errors import Error
 
@@ -65,12 +66,26 @@ def _either(names: list[str]) -> str:
 def report(error: ValidationError, declared: Declared | None = None) -> Iterator[Error]:
     """The public errors for one jsonschema error (several when it stands for a variant's errors).
 
-    ``declared`` (from ``_variants.declared_fields``) says which fields each variant
-    declares; without it, variants are told apart from the errors alone.
+    ``declared`` (from ``variants.declared_fields``) says which fields each variant
+    declares and which choose the variant; without it, variants are told apart from
+    the errors alone.
     """
     keyword = error.validator
     if keyword in ("anyOf", "oneOf") and error.context:
-        chosen = _meant_branch(error, declared or {})
+        variants = (declared or {}).get(id(error.validator_value))
+        branches = _branches(error)
+        misfits = _misfits(error, branches, variants)
+        if misfits and variants is not None:
+            # The discriminator is wrong for every variant: report it at its field, with what chooses
+            # each variant, then the rest against the variant the other fields fit best.
+            where = list(error.absolute_path)
+            for found, value in misfits:
+                slug = misfit_keyword(found, value)
+                yield Error(format_pointer([*where, found.name]), slug, _discriminator_message(found, value, slug))
+            for inner in _best_fit(error, branches, variants, {found.name for found, _ in misfits}):
+                yield from report(inner, declared)
+            return
+        chosen = _meant_branch(error, branches, variants)
         if chosen is not None:
             for inner in chosen:
                 yield from report(inner, declared)
@@ -79,8 +94,100 @@ def report(error: ValidationError, declared: Declared | None = None) -> Iterator
     yield Error(format_pointer(error.absolute_path), slug, _message(error))
 
 
-def _meant_branch(error: ValidationError, declared: Declared) -> list[ValidationError] | None:
-    """The errors of the variant the payload was meant for, or None when that is unclear.
+def _branches(error: ValidationError) -> dict[Any, list[ValidationError]]:
+    """The errors of a variants error, by the variant (its index) that reported them."""
+    branches: dict[Any, list[ValidationError]] = defaultdict(list)
+    for inner in error.context or ():
+        branches[inner.relative_schema_path[0]].append(inner)
+    return branches
+
+
+def _field(inner: ValidationError, depth: int) -> Any:
+    """The field of the variants' object an error is about (at the field itself), or None."""
+    below = list(inner.absolute_path)[depth:]
+    return below[0] if len(below) == 1 else None
+
+
+# Errors that say a value itself does not fit (rather than something below it, or something missing).
+_MISFIT = frozenset({"type", "const", "enum", "additionalProperties", "unevaluatedProperties", None})
+
+
+def _misfits(
+    error: ValidationError, branches: dict[Any, list[ValidationError]], variants: Variants | None,
+) -> list[tuple[Discriminator, Any]]:
+    """The discriminators whose value in the payload every variant refuses, with that value."""
+    instance: Any = error.instance
+    if variants is None or not variants.discriminators or not isinstance(instance, dict):
+        return []
+    # The schemas say no variant takes the value (cheap, and the usual answer is that one does) ...
+    suspects = [(found, instance[found.name]) for found in variants.discriminators
+                if found.name in instance and fits_no_variant(found, instance[found.name])]
+    if not suspects or any(branch not in branches for branch in range(len(variants.fields))):
+        return []  # (a variant without errors: the payload fits it)
+    # ... and so does every variant's report, at the field.
+    depth = len(error.absolute_path)
+    return [
+        (found, value) for found, value in suspects
+        if all(any(_field(e, depth) == found.name and e.validator in _MISFIT for e in errs) for errs in branches.values())
+    ]
+
+
+def _best_fit(
+    error: ValidationError, branches: dict[Any, list[ValidationError]], variants: Variants, names: set[str],
+) -> list[ValidationError]:
+    """The errors, but for those at the discriminators ``names``, of the variant the payload's other
+    fields fit best: among the variants that declare most of them (an open variant that declares
+    none fits vacuously, not best), the one meant as :func:`_meant_branch` finds it; when that is
+    unclear, the errors those variants report alike."""
+    depth = len(error.absolute_path)
+    rest = {branch: [e for e in errs if _field(e, depth) not in names] for branch, errs in branches.items()}
+    instance: Any = error.instance
+    others = [name for name in instance if name not in names]
+    known = [sum(name in fields for name in others) for fields in variants.fields]
+    among = {branch for branch in rest if known[branch] == max(known)}
+    chosen = _meant_branch(error, rest, variants, among)
+    return _shared({branch: rest[branch] for branch in among}) if chosen is None else chosen
+
+
+def _shared(branches: dict[Any, list[ValidationError]]) -> list[ValidationError]:
+    """The errors every variant with the fewest errors reports alike (true whichever was meant)."""
+    fewest = min(len(errs) for errs in branches.values())
+    tied = [errs for errs in branches.values() if len(errs) == fewest]
+    common = set.intersection(*({(tuple(e.absolute_path), e.validator) for e in errs} for errs in tied))
+    return [e for e in tied[0] if (tuple(e.absolute_path), e.validator) in common]
+
+
+def _discriminator_message(found: Discriminator, value: Any, keyword: str) -> str:
+    """What the discriminator must be, and which value (or its absence) chooses which variant."""
+    optional = any(found.required)  # absence chooses the variants that do not require it
+    choices = []
+    for values, types, required, title in zip(found.values, found.types, found.required, found.titles):
+        if values == ():  # a closed variant that does not declare the field
+            if not required:
+                choices.append(f"absent for {title}")
+            continue
+        if values is not None:
+            what = _either([short(item) for item in values])
+        elif types is not None:
+            what = _either([_ARTICLED.get(name, name) for name in sorted(types)])
+        else:
+            what = "any value"
+        choices.append(f"{what}{' or absent' if optional and not required else ''} for {title}")
+    accepted = accepted_types(found)
+    if keyword == "type" and accepted:
+        names = [_ARTICLED.get(name, name) for name in sorted(accepted)]
+        wrong = f"must be {_either(names)}, not {_ARTICLED[json_type(value)]}"
+    else:
+        wrong = f"must be one of the values that choose a variant, not {short(value)}"
+    return f"{wrong}: {', '.join(choices)}"
+
+
+def _meant_branch(
+    error: ValidationError, branches: dict[Any, list[ValidationError]], variants: Variants | None,
+    among: Collection[Any] | None = None,
+) -> list[ValidationError] | None:
+    """The errors of the variant the payload was meant for (one of ``among``, when given), or None
+    when that is unclear.
 
     Variants are told apart by their discriminators, found from the errors alone:
 
@@ -106,18 +213,13 @@ def _meant_branch(error: ValidationError, declared: Declared) -> list[Validation
     variant refuses), those are reported; any other tie is unclear.
     """
     depth = len(error.absolute_path)
-    branches: dict[Any, list[ValidationError]] = defaultdict(list)
-    for inner in error.context or ():
-        branches[inner.relative_schema_path[0]].append(inner)
 
-    def field(inner: ValidationError) -> Any:
-        below = list(inner.absolute_path)[depth:]
-        return below[0] if len(below) == 1 else None
+    field = partial(_field, depth=depth)
 
     touched = {branch: {field(e) for e in errs} for branch, errs in branches.items()}
     count = len(error.validator_value) if isinstance(error.validator_value, list) else len(branches)
 
-    fields = declared.get(id(error.validator_value))
+    fields = variants.fields if variants is not None else None
 
     def another_accepts(branch: Any, name: Any, declaring: bool = False) -> bool:
         return any(
@@ -146,7 +248,8 @@ def _meant_branch(error: ValidationError, declared: Declared) -> list[Validation
             return any(name not in fields[other] or fields[other][name] != mine for other in others)
         return any(name in fields[other] for other in others)  # refused here, declared by another
 
-    candidates = [b for b, errs in branches.items() if not any(by_value(b, e) for e in errs)]
+    candidates = [b for b, errs in branches.items()
+                  if (among is None or b in among) and not any(by_value(b, e) for e in errs)]
     if not candidates:
         return None
     narrowed = [b for b in candidates if not any(by_presence(b, e) for e in branches[b])]

@@ -15,12 +15,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from invoicespec.catalog.nodes import Node, Sub, choose, flatten
+from invoicespec.catalog.nodes import Choice, Node, Sub, choose, flatten
 from invoicespec.engine.descend import holds, resolver_of
 from invoicespec.engine.validator import kind_of
 from invoicespec.keywords.standard import compile_pattern
 from invoicespec.rules.json_data import copy_json, json_type
 from invoicespec.keywords.keyword import Path
+from invoicespec.report.variants import Discriminator, discriminators, fits_no_variant, misfit_keyword
 from invoicespec.rules.pointer import MISSING, format_pointer, parse_pointer
 from invoicespec.testing.generate import keywords_of
 
@@ -28,12 +29,15 @@ from invoicespec.testing.generate import keywords_of
 class _Mutation:
     """One way to break a payload: where, which keyword, and the change."""
 
-    __slots__ = ("change", "keyword", "target", "verify", "where")
+    __slots__ = ("change", "keyword", "kind", "target", "verify", "where")
 
     def __init__(self, target: Path, keyword: str, change: Any, where: Path | None = None,
-                 verify: bool = False) -> None:
+                 verify: bool = False, kind: str | None = None) -> None:
         self.target = target  # path of the value to change (its parent for a removal)
         self.keyword = keyword
+        # The kind of fault the strategy draws from: the keyword broken, or a fault of its own (a
+        # wrong discriminator is reported as a type or enum error, but is not drawn as one).
+        self.kind = keyword if kind is None else kind
         self.change = change  # a function: copy of the value at target -> new value (or _REMOVE)
         self.where = target if where is None else where  # the path of the expected error
         # A change near a variant's discriminator, or to a value a relation reads, may move the error
@@ -84,6 +88,9 @@ class Site:
         return bool(keywords_of(self.node, "unique_key"))
 
 
+#: The fault kind of a variant's discriminator given a value no variant takes (reported as ``type`` or
+#: ``enum`` at the field).
+DISCRIMINATOR = "discriminator"
 _COMMON_KINDS = frozenset({"type", "required", "additionalProperties"})
 _NOT_JSON = float("nan")
 
@@ -143,21 +150,22 @@ class _Mutations:
         return found
 
     def usable(self, payload: Any) -> dict[str, list[_Mutation]]:
-        """The mutations to draw from, by keyword, each sure to cause exactly its error.
+        """The mutations to draw from, by kind (the keyword broken, or ``discriminator``), each
+        sure to cause exactly its error.
 
         Mutations correct by construction are used as they are. A mutation flagged for
-        checking is used only for a keyword no plain mutation covers, and only once the
+        checking is used only for a kind no plain mutation covers, and only once the
         validator confirms it (checking them all would cost a validation each per draw).
         """
         plain: dict[str, list[_Mutation]] = {}
         flagged: dict[str, list[_Mutation]] = {}
         for mutation in self.find(payload):
-            (flagged if mutation.verify else plain).setdefault(mutation.keyword, []).append(mutation)
-        for keyword, mutations in flagged.items():
-            if keyword not in plain:
+            (flagged if mutation.verify else plain).setdefault(mutation.kind, []).append(mutation)
+        for kind, mutations in flagged.items():
+            if kind not in plain:
                 confirmed = next((m for m in mutations if self.holds(m, payload)), None)
                 if confirmed is not None:
-                    plain[keyword] = [confirmed]
+                    plain[kind] = [confirmed]
         if not plain:
             plain["json"] = [_Mutation((), "json", lambda _: _NOT_JSON)]
         return plain
@@ -173,15 +181,13 @@ class _Mutations:
         node = self.flatten(subs, consumed)
         if node.choices:
             choice = node.choices[0]
-            discriminators = _discriminators(choice)
-            if choice.kind != "if" and isinstance(value, dict):
-                for name in sorted(_value_discriminators(choice) & set(value)):  # no variant fits
-                    found.append(_Mutation((*path, name), choice.kind, lambda _: "NOT_AN_ALLOWED_VALUE",
-                                           where=path, verify=True))
+            telling = _discriminators(choice)
+            if isinstance(value, dict):
+                found.extend(_wrong_discriminators(choice, value, path))
             for index in range(len(choice.alternatives)):
                 chosen, now = choose(subs, consumed, choice, index)
                 if all(holds(self.inner, value, s, r) for s, r in choice.alternatives[index]):
-                    self.walk(chosen, now, value, path, found, careful | discriminators, True)
+                    self.walk(chosen, now, value, path, found, careful | telling, True)
                     return
             return
         start = len(found)
@@ -333,23 +339,44 @@ def _discriminators(choice: Any) -> set[str]:
     return set(found)
 
 
-_VALUE_DISCRIMINATORS: dict[int, frozenset[str]] = {}
+_VALUE_DISCRIMINATORS: dict[int, tuple[Discriminator, ...]] = {}
 
 
-def _value_discriminators(choice: Any) -> set[str]:
-    """Fields whose ``const``/``enum`` differs between variants (``type: BLOCK`` vs ``RECURRING``)."""
+def value_discriminators(choice: Choice) -> tuple[Discriminator, ...]:
+    """The fields whose allowed values or types differ between an ``anyOf``/``oneOf``'s variants
+    (``type: BLOCK`` vs ``RECURRING``), found as the error report finds them; for an ``if``, the
+    fields its condition tests."""
     found = _VALUE_DISCRIMINATORS.get(choice.key)
     if found is None:
-        allowed: dict[str, set[str]] = {}
-        for alternative in choice.alternatives:
-            for name, subs in flatten(alternative).properties.items():
-                values = flatten(subs).enum
-                if values is not None:
-                    allowed.setdefault(name, set()).add(json.dumps(values, sort_keys=True))
-        found = _VALUE_DISCRIMINATORS[choice.key] = frozenset(
-            name for name, signatures in allowed.items() if len(signatures) > 1
-        )
-    return set(found)
+        if choice.kind == "if":  # the fields its condition tests (``required: [product_id]``)
+            condition = flatten(choice.alternatives[0][:1])
+            names: set[str] | None = set(condition.properties) | condition.required
+        else:
+            names = None
+        found = _VALUE_DISCRIMINATORS[choice.key] = discriminators(choice.alternatives, choice.titles, names)
+    return found
+
+
+# Candidates for a discriminator no variant takes: a value of each JSON type, and unknown values of
+# the types discriminators have (a variant's values are listed, so these are not among them).
+_MISFITS = ["NOT_AN_ALLOWED_VALUE", 987654321, 0.5, {}, [], True, False, None]
+
+
+def _wrong_discriminators(choice: Choice, value: dict[str, Any], path: Path) -> list[_Mutation]:
+    """The faults of a variants object's discriminators: one value of a JSON type no variant
+    takes, and one of a type some variant takes that is none of the values choosing a variant."""
+    found = []
+    for discriminator in value_discriminators(choice):
+        if discriminator.name not in value:
+            continue
+        wrong = [bad for bad in _MISFITS if fits_no_variant(discriminator, bad)]
+        for keyword in ("type", "enum"):
+            bad = next((b for b in wrong if misfit_keyword(discriminator, b) == keyword), _REMOVE)
+            if bad is not _REMOVE:
+                # Verified: a relation may read the field too (x-equal-across on a variant's `type`).
+                found.append(_Mutation((*path, discriminator.name), keyword, lambda _, b=bad: copy_json(b),
+                                       verify=True, kind=DISCRIMINATOR))
+    return found
 
 
 def _entangled_fields(node: Node) -> set[str]:
