@@ -1,0 +1,65 @@
+"""The faults an attack on the library found (issue 20), each held to its expected answer by its reproducer."""
+
+from __future__ import annotations
+
+import invoicespec
+
+OP = "getbill.create_debt"
+ALL_PARTS = [(op, part) for op in invoicespec.operations() for part in invoicespec.parts(op)]
+
+
+# -- 1. a subclass of a JSON type is that JSON type: one verdict from is_valid, errors and normalize ---------
+
+
+class Integer(int):
+    pass
+
+
+class Real(float):
+    pass
+
+
+def _numbers_as(payload, make):
+    """``payload`` with every number (not booleans) replaced by ``make(number)``."""
+    if isinstance(payload, dict):
+        return {key: _numbers_as(value, make) for key, value in payload.items()}
+    if isinstance(payload, list):
+        return [_numbers_as(value, make) for value in payload]
+    if isinstance(payload, (int, float)) and not isinstance(payload, bool):
+        return make(payload)
+    return payload
+
+
+def _one_verdict(validator, payload):
+    errors = validator.errors(payload)
+    assert validator.is_valid(payload) is (errors == []), (validator, payload, errors)
+    try:
+        validator.normalize(payload)
+    except invoicespec.InvalidPayload as invalid:
+        assert list(invalid.errors) == errors
+    else:
+        assert errors == []
+    return errors
+
+
+def test_the_reproducer_of_subclassed_numbers():
+    validator = invoicespec.validator(OP)
+    payload = {"firstname": "A", "lastname": "B", "email": "a@b.fr", "amount": Integer(5), "currency": "EUR"}
+    assert _one_verdict(validator, payload) == []
+    assert _one_verdict(validator, dict(payload, amount=Real(5.5))) == []
+    assert [e.keyword for e in _one_verdict(validator, dict(payload, amount=Integer(-5)))] == ["exclusiveMinimum"]
+
+
+def test_subclassed_numbers_in_every_number_field_of_every_part():
+    """Every number of every example, as a subclass, in range and far out of it: the verdicts agree, and
+    equal those of the plain numbers."""
+    checked = 0
+    for operation, part in ALL_PARTS:
+        validator = invoicespec.validator(operation, part)
+        for example in validator.examples:
+            for scale in (1, -(10 ** 9), 10 ** 9):
+                plain = _numbers_as(example, lambda n, scale=scale: type(n)(n * scale))
+                subclassed = _numbers_as(plain, lambda n: Integer(n) if isinstance(n, int) else Real(n))
+                assert _one_verdict(validator, subclassed) == validator.errors(plain)
+                checked += 1
+    assert checked > 100
