@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 import invoicespec
+from invoicespec.cli import main
 
 OP = "getbill.create_debt"
 ALL_PARTS = [(op, part) for op in invoicespec.operations() for part in invoicespec.parts(op)]
@@ -63,3 +66,19 @@ def test_subclassed_numbers_in_every_number_field_of_every_part():
                 assert _one_verdict(validator, subclassed) == validator.errors(plain)
                 checked += 1
     assert checked > 100
+
+
+# -- 6. Python's own words never reach the user: a 5,000-digit integer is described as what it is -----------
+
+
+@pytest.mark.parametrize("suffix", [".json", ".jsonl", ".yaml"])
+def test_an_integer_too_long_to_read_says_so(tmp_path, capsys, suffix):
+    digits = "1" * 5_000
+    text = f'{{"amount": {digits}}}\n' if suffix != ".yaml" else f"amount: {digits}\n"
+    path = tmp_path / f"payload{suffix}"
+    path.write_text(text)
+    status = main(["validate", OP, str(path)])
+    out, err = capsys.readouterr()
+    assert status == 2
+    assert "sys." not in out + err and "int_max_str_digits" not in out + err
+    assert "integer of 5,000 digits" in err and "limit" in err

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from invoicespec.io.yaml_loader import MAX_DEPTH, YAMLError, load_untrusted
+from invoicespec.io.yaml_loader import MAX_DEPTH, YAMLError, integer_too_long, load_untrusted
 
 __all__ = ["PayloadFileError", "parse_json", "parse_json_line", "parse_text", "read_payload"]
 
@@ -33,6 +33,13 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise PayloadFileError(f"the number {text[:30]} is too large to be represented")
     return value
+
+
+def _readable_int(text: str) -> int:
+    problem = integer_too_long(text)
+    if problem is not None:
+        raise PayloadFileError(f"not valid JSON: {problem}")
+    return int(text)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -73,7 +80,16 @@ def parse_json(text: str) -> Any:
         raise PayloadFileError(f"the document is nested more than {MAX_DEPTH} levels deep") from None
     except PayloadFileError:
         raise
-    except ValueError as error:  # e.g. an integer with more digits than Python converts
+    except ValueError as error:
+        # An integer with more digits than Python converts: read again, checking each integer's text (only
+        # now: a hook on every integer would slow every valid document), to say so in the payload's words.
+        try:
+            json.loads(text, parse_constant=_no_constant, parse_float=_finite_float, parse_int=_readable_int,
+                       object_pairs_hook=_unique_keys)
+        except PayloadFileError:
+            raise
+        except (ValueError, RecursionError):
+            pass
         raise PayloadFileError(f"not valid JSON: {str(error)[:200]}") from None
     if _depth_exceeds(value, MAX_DEPTH):
         raise PayloadFileError(f"the document is nested more than {MAX_DEPTH} levels deep")

@@ -16,12 +16,13 @@ the size of the document once aliases are expanded (billion laughs).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Hashable, Iterator
 from typing import Any, ClassVar
 
 import yaml
 
-__all__ = ["YAMLError", "load_trusted", "load_untrusted"]
+__all__ = ["YAMLError", "integer_too_long", "load_trusted", "load_untrusted"]
 
 #: The deepest nesting an untrusted document may have.
 MAX_DEPTH = 100
@@ -96,14 +97,22 @@ def _construct_bool(loader: _JSONConstructor, node: yaml.ScalarNode) -> bool:
     return loader.construct_scalar(node).lower() == "true"
 
 
+def integer_too_long(text: str) -> str | None:
+    """What is wrong with an integer's text that Python will not convert (longer than its int-from-text limit),
+    in the payload's words; None when it converts."""
+    digits = len(text.lstrip("+-"))
+    limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0  # 0: no limit
+    if limit and digits > limit:
+        return f"an integer of {digits:,} digits is longer than the limit ({limit:,} digits)"
+    return None
+
+
 def _construct_int(loader: _JSONConstructor, node: yaml.ScalarNode) -> int:
     text = loader.construct_scalar(node)
-    try:
-        return int(text)
-    except ValueError:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"integer {text[:20]}... has too many digits", node.start_mark
-        ) from None
+    problem = integer_too_long(text)
+    if problem is not None:
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+    return int(text)
 
 
 def _construct_float(loader: _JSONConstructor, node: yaml.ScalarNode) -> float:
