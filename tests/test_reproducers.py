@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 import invoicespec
@@ -82,3 +84,35 @@ def test_an_integer_too_long_to_read_says_so(tmp_path, capsys, suffix):
     assert status == 2
     assert "sys." not in out + err and "int_max_str_digits" not in out + err
     assert "integer of 5,000 digits" in err and "limit" in err
+
+
+# -- 5. an empty document is a read error whatever its format ------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "text"), [
+    ("empty.json", ""), ("blank.json", " \n\t\n"), ("empty.yaml", ""), ("blank.yml", "\n  \n"),
+    ("comment.yaml", "# nothing here\n"), ("marker.yaml", "---\n"), ("marker-end.yaml", "---\n...\n"),
+    ("no-extension", ""), ("no-extension-blank", "\n\n"),
+])
+def test_an_empty_document_is_a_read_error(tmp_path, capsys, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    for command in (["validate", OP, str(path)], ["normalize", OP, str(path)]):
+        status = main(command)
+        out, err = capsys.readouterr()
+        assert status == 2, (command, out, err)
+        assert err == f"{path}: the document is empty\n"
+
+
+def test_empty_standard_input_is_a_read_error(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"  \n")))
+    assert main(["validate", OP, "-"]) == 2
+    assert capsys.readouterr().err == "<stdin>: the document is empty\n"
+
+
+def test_an_explicit_null_is_still_a_payload(tmp_path, capsys):
+    for name, text in (("null.yaml", "null\n"), ("tilde.yaml", "--- ~\n"), ("null.json", "null")):
+        path = tmp_path / name
+        path.write_text(text)
+        assert main(["validate", OP, str(path)]) == 1
+        assert "must be an object, not null" in capsys.readouterr().out

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from invoicespec.io.yaml_loader import MAX_DEPTH, YAMLError, integer_too_long, load_untrusted
+from invoicespec.io.yaml_loader import EMPTY_DOCUMENT, MAX_DEPTH, YAMLError, integer_too_long, load_untrusted
 
 __all__ = ["PayloadFileError", "parse_json", "parse_json_line", "parse_text", "read_payload"]
 
@@ -115,7 +115,12 @@ def parse_json_line(text: str) -> Any:
 
 
 def parse_text(text: str, name: str = "") -> Any:
-    """Parse a payload: by extension when ``name`` has one, else JSON first and YAML second."""
+    """Parse a payload: by extension when ``name`` has one, else JSON first and YAML second.
+
+    A document with no value (empty, blank, only YAML comments) is refused in every format.
+    """
+    if not text.strip(" \t\r\n"):  # JSON's whitespace
+        raise PayloadFileError(EMPTY_DOCUMENT)
     suffix = Path(name).suffix.lower()
     if suffix == ".json":
         return parse_json(text)
@@ -132,7 +137,9 @@ def parse_text(text: str, name: str = "") -> Any:
             raise
         try:
             return load_untrusted(text)
-        except YAMLError:
+        except YAMLError as as_yaml:
+            if str(as_yaml) == EMPTY_DOCUMENT:  # only comments: YAML says more than JSON's "expecting value"
+                raise PayloadFileError(EMPTY_DOCUMENT) from None
             raise as_json from None
 
 

@@ -22,12 +22,15 @@ from typing import Any, ClassVar
 
 import yaml
 
-__all__ = ["YAMLError", "integer_too_long", "load_trusted", "load_untrusted"]
+__all__ = ["EMPTY_DOCUMENT", "YAMLError", "integer_too_long", "load_trusted", "load_untrusted"]
 
 #: The deepest nesting an untrusted document may have.
 MAX_DEPTH = 100
 #: The most nodes an untrusted document may expand to, aliases counted each time used.
 MAX_NODES = 1_000_000
+#: What a document without a value (nothing, blanks, comments, a lone ``---``) is: a file that holds no payload,
+#: not a null one (an explicit ``null`` or ``~`` is a payload).
+EMPTY_DOCUMENT = "the document is empty"
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -200,8 +203,10 @@ class _UntrustedLoader(_PurePythonLoader):
 
     def get_single_node(self) -> yaml.Node | None:  # noqa: D102 - PyYAML hook
         node = super().get_single_node()
-        if node is not None:
-            _check_expanded_size(node)
+        # None: no document at all; a plain scalar with no text: a document marker (---) with nothing after it.
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None):
+            raise YAMLError(EMPTY_DOCUMENT)
+        _check_expanded_size(node)
         return node
 
 
