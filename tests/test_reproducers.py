@@ -7,7 +7,9 @@ import io
 import pytest
 
 import invoicespec
+from invoicespec.catalog.load import DIALECT, MAX_SCHEMA_DEPTH
 from invoicespec.cli import main
+from invoicespec.engine.validator import compile_schema
 
 OP = "getbill.create_debt"
 ALL_PARTS = [(op, part) for op in invoicespec.operations() for part in invoicespec.parts(op)]
@@ -116,3 +118,61 @@ def test_an_explicit_null_is_still_a_payload(tmp_path, capsys):
         path.write_text(text)
         assert main(["validate", OP, str(path)]) == 1
         assert "must be an object, not null" in capsys.readouterr().out
+
+
+# -- 7. a schema nested too deep, or written for another dialect, is a SchemaError ------------------------------
+
+
+def _nested(keyword, depth):
+    schema = {"type": "string"}
+    for _ in range(depth):
+        schema = {keyword: schema} if keyword == "not" else {keyword: [schema]}
+    return schema
+
+
+@pytest.mark.parametrize("depth", [82, 1_000, 50_000])
+@pytest.mark.parametrize("keyword", ["not", "allOf"])
+def test_a_schema_nested_too_deep_is_a_schema_error(keyword, depth):
+    with pytest.raises(invoicespec.SchemaError, match="nested too deep"):
+        compile_schema(_nested(keyword, depth))
+
+
+def test_data_nested_too_deep_in_a_schema_is_a_schema_error():
+    const = None
+    for _ in range(5_000):
+        const = [const]
+    with pytest.raises(invoicespec.SchemaError, match="nested too deep"):
+        compile_schema({"const": const})
+
+
+def test_a_schema_nested_up_to_the_limit_compiles_and_validates():
+    negations = MAX_SCHEMA_DEPTH - 1  # the worst case: a level of subschemas per level of nesting
+    validator = compile_schema(_nested("not", negations))
+    assert validator.is_valid("x") is (negations % 2 == 0)
+    assert (validator.errors(1) == []) is (negations % 2 == 1)
+    levels = (MAX_SCHEMA_DEPTH - 1) // 2
+    schema = {"type": "string"}
+    payload = "x"
+    for _ in range(levels):
+        schema = {"type": "object", "properties": {"a": schema}}
+        payload = {"a": payload}
+    validator = compile_schema(schema)
+    assert validator.is_valid(payload) and validator.errors(payload) == []
+    assert validator.normalize(payload) == payload
+    (error,) = validator.errors(_nested_payload(levels, 1))
+    assert (error.path, error.keyword) == ("/a" * levels, "type")
+
+
+def _nested_payload(levels, leaf):
+    for _ in range(levels):
+        leaf = {"a": leaf}
+    return leaf
+
+
+def test_another_dialect_is_a_schema_error():
+    with pytest.raises(invoicespec.SchemaError, match=r"\$schema"):
+        compile_schema({"$schema": "http://json-schema.org/draft-04/schema#", "type": "string"})
+    with pytest.raises(invoicespec.SchemaError, match=r"\$schema"):
+        compile_schema({"$schema": 4, "type": "string"})
+    assert compile_schema({"$schema": DIALECT, "type": "string"}).is_valid("x")
+    assert compile_schema({"type": "string"}).is_valid("x")
