@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 
 import invoicespec
+from invoicespec._errors import error_line
 from invoicespec.catalog.load import DIALECT, MAX_SCHEMA_DEPTH
 from invoicespec.cli import main
 from invoicespec.engine.validator import compile_schema
@@ -176,3 +178,39 @@ def test_another_dialect_is_a_schema_error():
         compile_schema({"$schema": 4, "type": "string"})
     assert compile_schema({"$schema": DIALECT, "type": "string"}).is_valid("x")
     assert compile_schema({"type": "string"}).is_valid("x")
+
+
+# -- 2. what a payload holds never reaches a terminal or a CI log raw -----------------------------------------
+
+INJECTED_KEY = "evil\n::error file=pwn.py,line=1::INJECTED"
+RAW = ["\x1b", "\x00", "\x7f", "\x85", "\x9b", "\u202e", "\u2066", "\u2028"]
+
+
+@pytest.mark.parametrize("output_format", ["text", "github", "junit"])
+def test_payload_text_is_escaped_in_every_report(tmp_path, capsys, output_format):
+    payload = {INJECTED_KEY: 1, "a\x1b[31mred\x00": 2, "b\x7f\x85\x9b": 3, "c\u202eevil\u2066\u2028": 4}
+    path = tmp_path / "inj\x1b[2J.json"
+    path.write_text(json.dumps(payload))
+    assert main(["validate", OP, "--format", output_format, str(path)]) == 1
+    out, err = capsys.readouterr()
+    for line in (out + err).splitlines():
+        assert not line.startswith("::error file=pwn.py"), line
+    for char in RAW:
+        assert char not in out + err, (char, out)
+    assert "\\n::error file=pwn.py" in out.replace("%5Cn", "\\n")
+
+
+def test_problems_and_normalize_are_escaped(tmp_path, capsys):
+    path = tmp_path / "bad.yaml"
+    path.write_text("a: 1\n\x1b[31m: [\n")
+    assert main(["validate", OP, str(path)]) == 2
+    assert main(["normalize", OP, str(path)]) == 2
+    (tmp_path / "bad.json").write_text(json.dumps({"x\x1b": 1}))
+    assert main(["normalize", OP, str(tmp_path / "bad.json")]) == 1
+    out, err = capsys.readouterr()
+    assert not any(char in out + err for char in RAW), err
+
+
+def test_error_lines_escape_controls_and_bidirectional_marks():
+    line = error_line("/a\nb\x1b\u202e", "type", "value 'x\x00'")
+    assert line == "/a\\nb\\x1b\\u202e: value 'x\\x00' [type]"

@@ -29,6 +29,7 @@ from invoicespec.io.batch import run as run_batch
 from invoicespec.io.writers import FORMATS
 from invoicespec.io.files import PayloadFileError, read_payload
 from invoicespec._errors import Error, InvalidPayload, InvoicespecError, error_line
+from invoicespec.rules.display import printable
 
 __all__ = ["main"]
 
@@ -126,11 +127,11 @@ def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _normalize(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     checker = invoicespec.validator(args.operation, args.part)
-    shown = "<stdin>" if args.file == "-" else args.file
+    shown = "<stdin>" if args.file == "-" else printable(args.file)
     try:
         payload = read_payload(args.file, as_text=checker.media_type == "text/plain")
     except PayloadFileError as error:
-        print(f"{shown}: {error}", file=err)
+        print(f"{shown}: {printable(str(error))}", file=err)
         return EXIT_USAGE
     try:
         normalized = checker.normalize(payload)

@@ -19,6 +19,7 @@ from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 from invoicespec._errors import error_count, error_line
 from invoicespec.io.progress import isatty
+from invoicespec.rules.display import printable
 
 if TYPE_CHECKING:
     from invoicespec.io.batch import Outcome
@@ -114,13 +115,14 @@ class _TextWriter(Writer):
 
     def record(self, outcome: Outcome) -> None:
         result = outcome.result
+        name = printable(outcome.name)
         if isinstance(result, str):
-            _write(self.err, f"{outcome.name}: {result}\n")
+            _write(self.err, f"{name}: {printable(result)}\n")
         elif result:
-            lines = [f"{outcome.name}: invalid ({error_count(result)})"] + [f"  {_error_line(e)}" for e in result]
+            lines = [f"{name}: invalid ({error_count(result)})"] + [f"  {_error_line(e)}" for e in result]
             self.out.write("\n".join(lines) + "\n")
         else:
-            self.out.write(f"{outcome.name}: valid\n")
+            self.out.write(f"{name}: valid\n")
 
 
 _quote = json.encoder.encode_basestring  # the C one: json.dumps(s, ensure_ascii=False)
@@ -189,15 +191,15 @@ class _GithubWriter(Writer):
     """``::error`` workflow commands, one per error (GitHub shows them as annotations); valid: nothing."""
 
     def record(self, outcome: Outcome) -> None:
-        where = f"file={github_property(outcome.file)}"
+        where = f"file={github_property(printable(outcome.file))}"
         if outcome.line is not None:
             where += f",line={outcome.line}"
         if isinstance(outcome.result, str):
-            self.out.write(f"::error {where},title=invoicespec::{github_data(outcome.result)}\n")
+            self.out.write(f"::error {where},title=invoicespec::{github_data(printable(outcome.result))}\n")
             return
         for path, keyword, message in outcome.result:
             title = github_property(f"invoicespec {keyword}")
-            text = github_data(f"{path or '(root)'}: {message}")
+            text = github_data(printable(f"{path or '(root)'}: {message}"))
             self.out.write(f"::error {where},title={title}::{text}\n")
 
     def finish(self, summary: dict[str, int]) -> None:
@@ -269,15 +271,16 @@ class _JunitWriter(Writer):
     def record(self, outcome: Outcome) -> None:
         if self._suite is None or self._suite[0] != outcome.source:
             self._close_suite()
-            self._suite = (outcome.source, outcome.file)
+            self._suite = (outcome.source, printable(outcome.file))
             self._cases = _Spool()
             self._counts = [0, 0, 0]
         assert self._cases is not None
         self._counts[0] += 1
-        case = f"    <testcase classname={self._classname} name={_attr(outcome.name)}"
+        case = f"    <testcase classname={self._classname} name={_attr(printable(outcome.name))}"
         result = outcome.result
         if isinstance(result, str):
             self._counts[2] += 1
+            result = printable(result)
             case += (f">\n      <error message={_attr(result)} type=\"unreadable\">{_xml_text(_xml_escape(result))}"
                      "</error>\n    </testcase>\n")
         elif result:
