@@ -214,3 +214,36 @@ def test_problems_and_normalize_are_escaped(tmp_path, capsys):
 def test_error_lines_escape_controls_and_bidirectional_marks():
     line = error_line("/a\nb\x1b\u202e", "type", "value 'x\x00'")
     assert line == "/a\\nb\\x1b\\u202e: value 'x\\x00' [type]"
+
+
+# -- 3. reads are bounded: a file larger than --max-bytes (64 MiB by default) is refused, never held whole ------
+
+
+def test_an_endless_file_is_refused_at_the_default_limit(capsys):
+    status = main(["validate", OP, "/dev/zero"])
+    out, err = capsys.readouterr()
+    assert status == 2 and out == ""
+    assert err == "/dev/zero: is larger than 64 MiB (--max-bytes): not read\n"
+
+
+def test_max_bytes_sets_the_limit(tmp_path, capsys, monkeypatch):
+    path = tmp_path / "payload.json"
+    path.write_text('{"a": 1}\n')  # 9 bytes
+    assert main(["validate", OP, "--max-bytes", "8", str(path)]) == 2
+    assert capsys.readouterr().err == f"{path}: is larger than 8 bytes (--max-bytes): not read\n"
+    assert main(["validate", OP, "--max-bytes", "9", str(path)]) == 1
+    assert main(["normalize", OP, "--max-bytes", "8", str(path)]) == 2
+    assert "is larger than 8 bytes" in capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b'{"a": 1}\n')))
+    assert main(["validate", OP, "--max-bytes", "8", "-"]) == 2
+    assert capsys.readouterr().err == "<stdin>: is larger than 8 bytes (--max-bytes): not read\n"
+    with pytest.raises(SystemExit) as usage:  # a usage error, before any input
+        main(["validate", OP, "--max-bytes", "0", str(path)])
+    assert usage.value.code == 2 and "--max-bytes" in capsys.readouterr().err
+
+
+def test_max_bytes_holds_in_worker_processes(tmp_path, capsys):
+    for index in range(3):
+        (tmp_path / f"p{index}.json").write_text('{"a": 1}\n')
+    assert main(["validate", OP, "--jobs", "2", "--max-bytes", "8", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.count("is larger than 8 bytes") == 3

@@ -17,7 +17,18 @@ from typing import Any
 
 from invoicespec.io.yaml_loader import EMPTY_DOCUMENT, MAX_DEPTH, YAMLError, integer_too_long, load_untrusted
 
-__all__ = ["PayloadFileError", "parse_json", "parse_json_line", "parse_text", "read_payload"]
+__all__ = ["MAX_DOCUMENT_BYTES", "PayloadFileError", "too_large", "parse_json", "parse_json_line", "parse_text", "read_payload"]
+
+
+#: A payload file (or standard input) larger than this is refused unread (``--max-bytes``): an API payload is
+#: kilobytes, and /dev/zero or a runaway pipe must not be read until memory runs out.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+
+
+def too_large(limit: int) -> str:
+    """Why an input over ``limit`` bytes is not read."""
+    size = f"{limit // (1024 * 1024)} MiB" if limit % (1024 * 1024) == 0 else f"{limit:,} bytes"
+    return f"is larger than {size} (--max-bytes): not read"
 
 
 class PayloadFileError(ValueError):
@@ -143,23 +154,27 @@ def parse_text(text: str, name: str = "") -> Any:
             raise as_json from None
 
 
-def read_payload(name: str, *, as_text: bool = False) -> Any:
+def read_payload(name: str, *, as_text: bool = False, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
     """Read and parse one payload file (``-`` is standard input).
 
     With ``as_text`` (parts whose media type is ``text/plain``), the payload is the
-    file's text itself, as one string.
+    file's text itself, as one string. More than ``max_bytes`` is refused, having read
+    no more than one byte past the limit.
     """
     try:
         if name == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(max_bytes + 1)
         else:
-            data = Path(name).read_bytes()
+            with open(name, "rb") as handle:
+                data = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise PayloadFileError("no such file") from None
     except IsADirectoryError:
         raise PayloadFileError("is a directory, not a file") from None
     except OSError as error:
         raise PayloadFileError(f"cannot be read: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise PayloadFileError(too_large(max_bytes))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
