@@ -247,3 +247,44 @@ def test_max_bytes_holds_in_worker_processes(tmp_path, capsys):
         (tmp_path / f"p{index}.json").write_text('{"a": 1}\n')
     assert main(["validate", OP, "--jobs", "2", "--max-bytes", "8", str(tmp_path)]) == 2
     assert capsys.readouterr().err.count("is larger than 8 bytes") == 3
+
+
+# -- 4. reports are bounded: at most 100 errors a payload, then how many more ---------------------------------
+
+
+def _many_errors(tmp_path, count=3_000):
+    body = invoicespec.validator("nitrobox.create_deposit_invoice").examples[0]
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(dict(body, items=[1] * count)))
+    expected = len(invoicespec.errors("nitrobox.create_deposit_invoice", dict(body, items=[1] * count)))
+    return path, expected
+
+
+@pytest.mark.parametrize("output_format", ["text", "github"])
+def test_text_reports_print_at_most_100_errors_a_payload(tmp_path, capsys, output_format):
+    path, count = _many_errors(tmp_path)
+    assert count > 3_000
+    assert main(["validate", "nitrobox.create_deposit_invoice", "--format", output_format, str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 102  # a header or a summary line, 100 errors, and the rest counted
+    assert f"and {count - 100:,} more errors" in lines[-1 if output_format == "text" else -2]
+    if output_format == "text":
+        assert lines[0] == f"{path}: invalid ({count} errors)"
+
+
+def test_json_and_junit_keep_the_count_and_say_they_are_truncated(tmp_path, capsys):
+    path, count = _many_errors(tmp_path)
+    assert main(["validate", "nitrobox.create_deposit_invoice", "--format", "json", str(path)]) == 1
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    assert len(result["errors"]) == 100 and result["error_count"] == count and result["truncated"] is True
+    assert main(["validate", "nitrobox.create_deposit_invoice", "--format", "junit", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"(and {count - 1} more)" in out and f"and {count - 100:,} more errors (not listed)" in out
+    assert len(out.splitlines()) < 120
+
+
+def test_a_few_errors_are_all_listed_without_a_count(tmp_path, capsys):
+    path, count = _many_errors(tmp_path, count=3)
+    assert main(["validate", "nitrobox.create_deposit_invoice", "--format", "json", str(path)]) == 1
+    (result,) = json.loads(capsys.readouterr().out)["results"]
+    assert len(result["errors"]) == count and "truncated" not in result and "error_count" not in result
