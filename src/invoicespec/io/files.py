@@ -17,7 +17,9 @@ from typing import Any
 
 from invoicespec.io.yaml_loader import EMPTY_DOCUMENT, MAX_DEPTH, YAMLError, integer_too_long, load_untrusted
 
-__all__ = ["MAX_DOCUMENT_BYTES", "PayloadFileError", "too_large", "parse_json", "parse_json_line", "parse_text", "read_payload"]
+__all__ = [
+    "MAX_DOCUMENT_BYTES", "PayloadFileError", "parse_json", "parse_json_line", "parse_text", "read_payload", "too_large",
+]
 
 
 #: A payload file (or standard input) larger than this is refused unread (``--max-bytes``): an API payload is
