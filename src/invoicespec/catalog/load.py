@@ -44,7 +44,8 @@ else:  # Python 3.10
     from importlib.abc import Traversable
 
 __all__ = [
-    "BASE_URI", "DIALECT", "MAX_SCHEMA_DEPTH", "ONE_SCHEMA", "SCHEMA_LISTS", "SCHEMA_MAPS", "Catalog", "Operation", "PartSpec",
+    "BASE_URI", "DIALECT", "MAX_SCHEMA_DEPTH", "ONE_SCHEMA", "SCHEMA_LISTS", "SCHEMA_MAPS", "Catalog", "Operation",
+    "PartSpec",
     "check_schema", "load_catalog", "reachable", "shipped", "subschemas",
 ]
 

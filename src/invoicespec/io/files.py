@@ -18,7 +18,8 @@ from typing import Any
 from invoicespec.io.yaml_loader import EMPTY_DOCUMENT, MAX_DEPTH, YAMLError, integer_too_long, load_untrusted
 
 __all__ = [
-    "MAX_DOCUMENT_BYTES", "PayloadFileError", "parse_json", "parse_json_line", "parse_text", "read_payload", "too_large",
+    "MAX_DOCUMENT_BYTES", "PayloadFileError", "parse_json", "parse_json_line", "parse_text", "read_payload",
+    "too_large",
 ]
 
 

@@ -24,7 +24,10 @@ from invoicespec.rules.display import printable
 if TYPE_CHECKING:
     from invoicespec.io.batch import Outcome
 
-__all__ = ["FORMATS", "JUNIT_SPOOL_BYTES", "MAX_LISTED_ERRORS", "WRITERS", "Output", "Writer", "github_data", "github_property"]
+__all__ = [
+    "FORMATS", "JUNIT_SPOOL_BYTES", "MAX_LISTED_ERRORS", "WRITERS", "Output", "Writer", "github_data",
+    "github_property",
+]
 
 #: The output formats, as ``--format`` names them.
 FORMATS = ("text", "json", "github", "junit")
