@@ -196,7 +196,8 @@ def _twists(value: Any, names: list[str]) -> st.SearchStrategy[Any]:
         near += [
             st.sampled_from(TRICKY).map(lambda char: value + char),
             st.sampled_from(TRICKY).map(lambda char: char + value),
-            st.integers(2, 20_000).map(lambda times: value * times + "!"),
+            # a ReDoS-shaped repeat, at most 200,000 characters whatever the length of the value
+            st.integers(2, 20_000).map(lambda times: value * min(times, 200_000 // (len(value) + 1) + 1) + "!"),
             just(value.translate({ord(d): 0x0660 + int(d) for d in "0123456789"})),  # Arabic-Indic digits
             just(value.upper()), just(value.lower()), just(value[:-1]), just(value.replace("-", "")),
             just(value.replace(":", "")), just(value.replace("-", "/")),
@@ -212,7 +213,7 @@ def _twists(value: Any, names: list[str]) -> st.SearchStrategy[Any]:
         ]
     elif isinstance(value, list) and value:
         near += [
-            just(value + value), just(value[:-1]), just([]), just(value * 500),
+            just(value + value), just(value[:-1]), just([]), just(value * (500 if len(value) <= 20 else 2)),
             just(list(reversed(value))), just(tuple(value)),
         ]
     return st.one_of(anything, *near)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import reprlib
+import resource
 import sys
 import time
 import zlib
@@ -97,7 +98,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--round", type=int, default=50, help="examples per part per turn (default 50)")
     parser.add_argument("--parts", nargs="*", default=[], metavar="OP[:PART]", help="parts to fuzz (default all)")
     parser.add_argument("--json", metavar="FILE", help="also write the counts as JSON")
+    parser.add_argument("--memory", type=float, default=3.0, metavar="GIB",
+                        help="address space limit (default 3 GiB): a runaway payload is a MemoryError, not a swap storm")
     args = parser.parse_args(argv)
+    limit = int(args.memory * 1024**3)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
     parts = _selected(args.parts)
     tallies = {key: Tally() for key in parts}
