@@ -13,6 +13,8 @@ from collections.abc import Sized
 from dataclasses import dataclass
 from typing import Any
 
+from invoicespec.rules.display import printable
+
 __all__ = [
     "KEYWORDS",
     "Error",
@@ -48,8 +50,9 @@ class Error:
 
 
 def error_line(path: str, keyword: str, message: str) -> str:
-    """How an error reads on one line, the same in the CLI, batch reports and test failures."""
-    return f"{path or '(root)'}: {message} [{keyword}]"
+    """How an error reads on one line, the same in the CLI, batch reports and test failures: controls and
+    bidirectional marks a payload put in its path or message are escaped (:func:`rules.display.printable`)."""
+    return printable(f"{path or '(root)'}: {message} [{keyword}]")
 
 
 def error_count(errors: Sized) -> str:

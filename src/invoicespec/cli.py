@@ -2,8 +2,8 @@
 
     invoicespec list [--format text|json]
     invoicespec validate OPERATION [--part PART] [--format text|json|github|junit] [--jobs N]
-                         [--jsonl] [--no-progress] FILE...
-    invoicespec normalize OPERATION [--part PART] FILE
+                         [--jsonl] [--no-progress] [--max-bytes N] FILE...
+    invoicespec normalize OPERATION [--part PART] [--max-bytes N] FILE
     invoicespec docs --out DIR
     invoicespec openapi [--out FILE]
 
@@ -27,8 +27,9 @@ from typing import NoReturn, TextIO
 import invoicespec
 from invoicespec.io.batch import run as run_batch
 from invoicespec.io.writers import FORMATS
-from invoicespec.io.files import PayloadFileError, read_payload
+from invoicespec.io.files import MAX_DOCUMENT_BYTES, PayloadFileError, read_payload
 from invoicespec._errors import Error, InvalidPayload, InvoicespecError, error_line
+from invoicespec.rules.display import printable
 
 __all__ = ["main"]
 
@@ -49,6 +50,16 @@ def _jobs(text: str) -> int:
     if jobs < 0:
         raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more (0: one per CPU), not {text!r}")
     return jobs
+
+
+def _max_bytes(text: str) -> int:
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = 0
+    if limit < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of bytes, 1 or more, not {text!r}")
+    return limit
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,6 +90,8 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                           help="worker processes (default 1; 0: one per CPU); the output is the same")
     validate.add_argument("--jsonl", action="store_true", help="read standard input (-) as JSON Lines")
+    validate.add_argument("--max-bytes", type=_max_bytes, default=MAX_DOCUMENT_BYTES, metavar="N",
+                          help="refuse, unread, a payload file larger than N bytes (default 64 MiB)")
     validate.add_argument("--no-progress", dest="progress", action="store_false",
                           help="no progress bar (one is drawn on stderr for large inputs when it is a terminal)")
 
@@ -92,6 +105,8 @@ def _parser() -> argparse.ArgumentParser:
     normalize.add_argument("operation", metavar="OPERATION", help="an operation id, such as getbill.create_debt")
     normalize.add_argument("file", metavar="FILE", help="a JSON or YAML payload file; - is stdin")
     normalize.add_argument("--part", default="request", help="the part to normalize (default: request)")
+    normalize.add_argument("--max-bytes", type=_max_bytes, default=MAX_DOCUMENT_BYTES, metavar="N",
+                           help="refuse, unread, a payload file larger than N bytes (default 64 MiB)")
     return parser
 
 
@@ -121,16 +136,16 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     checker = invoicespec.validator(args.operation, args.part)  # unknown names: a usage error, before any input
     return run_batch(checker, args.files, output_format=args.format, jobs=args.jobs, stdin_jsonl=args.jsonl,
-                     progress=args.progress, out=out, err=err)
+                     progress=args.progress, max_bytes=args.max_bytes, out=out, err=err)
 
 
 def _normalize(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     checker = invoicespec.validator(args.operation, args.part)
-    shown = "<stdin>" if args.file == "-" else args.file
+    shown = "<stdin>" if args.file == "-" else printable(args.file)
     try:
-        payload = read_payload(args.file, as_text=checker.media_type == "text/plain")
+        payload = read_payload(args.file, as_text=checker.media_type == "text/plain", max_bytes=args.max_bytes)
     except PayloadFileError as error:
-        print(f"{shown}: {error}", file=err)
+        print(f"{shown}: {printable(str(error))}", file=err)
         return EXIT_USAGE
     try:
         normalized = checker.normalize(payload)

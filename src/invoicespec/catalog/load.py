@@ -44,7 +44,8 @@ else:  # Python 3.10
     from importlib.abc import Traversable
 
 __all__ = [
-    "BASE_URI", "DIALECT", "ONE_SCHEMA", "SCHEMA_LISTS", "SCHEMA_MAPS", "Catalog", "Operation", "PartSpec",
+    "BASE_URI", "DIALECT", "MAX_SCHEMA_DEPTH", "ONE_SCHEMA", "SCHEMA_LISTS", "SCHEMA_MAPS", "Catalog", "Operation",
+    "PartSpec",
     "check_schema", "load_catalog", "reachable", "shipped", "subschemas",
 ]
 
@@ -54,6 +55,10 @@ VOCABULARY = BASE_URI + "_common/meta/vocabulary.yaml"
 MANIFEST_SCHEMA = BASE_URI + "_common/meta/operation.yaml"
 META_FOLDER = "_common/meta/"
 MANIFEST_NAME = "operation.yaml"
+#: The deepest a schema document may nest objects and arrays (the shipped ones reach 16). The checks, the
+#: compilers and the error reports recurse once or more per level of subschemas, and would end in
+#: RecursionError somewhere past 70.
+MAX_SCHEMA_DEPTH = 50
 # Where draft 2020-12 keeps subschemas: under one keyword, in a list, or in a map of names; every other
 # keyword (examples, enum, const, default, the x- vocabulary's arguments...) holds data.
 ONE_SCHEMA = frozenset({
@@ -147,6 +152,7 @@ def load_catalog(root: Traversable) -> Catalog:
     manifests: dict[str, Any] = {}
     for relative, entry in _walk(root):
         content = _read(relative, entry)
+        _check_shape(content, relative)
         if relative.endswith("/" + MANIFEST_NAME) and not relative.startswith("_common/"):
             manifests[relative] = content
             continue
@@ -236,9 +242,23 @@ def check_schema(catalog: Catalog, schema: Any, name: str = "(schema)") -> None:
     """Apply the load-time checks to a schema that is not in the folder (raises SchemaError)."""
     if not isinstance(schema, dict):
         raise SchemaError(f"{name}: a schema must be an object")
+    _check_shape(schema, name)
+    if "$schema" in schema and schema["$schema"] != DIALECT:
+        from invoicespec.rules import short
+
+        raise SchemaError(f"{name}: $schema must be {DIALECT!r} (or absent), not {short(schema['$schema'])}")
     _check(_dialect_checker(catalog), schema, name)
     _check_references(catalog.registry, schema.get("$id", BASE_URI), schema, name)
     _check_semantics(schema, name)
+
+
+def _check_shape(document: Any, relative: str) -> None:
+    """JSON data, nested no deeper than :data:`MAX_SCHEMA_DEPTH`: what every recursive check after this needs."""
+    from invoicespec.rules.json_data import check_json
+
+    problems = check_json(document, MAX_SCHEMA_DEPTH)
+    if problems:
+        raise SchemaError(f"{relative}: at {problems[0].path or '(root)'}: {problems[0].message}")
 
 
 def _check(validator: Draft202012Validator, document: Any, relative: str) -> None:

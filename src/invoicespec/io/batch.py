@@ -28,7 +28,7 @@ from typing import Any, NamedTuple, TextIO, Union
 
 import invoicespec
 from invoicespec.engine.validator import Validator
-from invoicespec.io.files import PayloadFileError, parse_json_bytes, parse_text, read_payload
+from invoicespec.io.files import MAX_DOCUMENT_BYTES, PayloadFileError, parse_json_bytes, parse_text, read_payload
 from invoicespec.io.inputs import JSONL_SUFFIXES, Meta, Source, Task, expand_inputs, tasks_of
 from invoicespec.io.progress import BarSafe, isatty, show_progress
 from invoicespec.io.writers import FORMATS, WRITERS, Output, github_data, github_property
@@ -78,12 +78,12 @@ class Outcome(NamedTuple):
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
 
-def _check(checker: Validator, task: Task) -> Result:
+def _check(checker: Validator, task: Task, max_bytes: int = MAX_DOCUMENT_BYTES) -> Result:
     """Check one task; the same function in this process and in the workers (same output)."""
     kind, data = task
     try:
         if kind == "file":
-            payload = read_payload(data, as_text=checker.media_type == "text/plain")
+            payload = read_payload(data, as_text=checker.media_type == "text/plain", max_bytes=max_bytes)
         elif kind == "line":
             payload = parse_json_bytes(data)
         elif kind == "text":  # standard input, read by the parent
@@ -98,11 +98,13 @@ def _check(checker: Validator, task: Task) -> Result:
 # -- the process pool --------------------------------------------------------------------------
 
 _WORKER_CHECKER: Validator | None = None
+_WORKER_MAX_BYTES = MAX_DOCUMENT_BYTES
 
 
-def _init_worker(operation: str, part: str) -> None:
+def _init_worker(operation: str, part: str, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
     """In each worker, once: build the validator by name (compiled once per worker, not per record)."""
-    global _WORKER_CHECKER
+    global _WORKER_CHECKER, _WORKER_MAX_BYTES
+    _WORKER_MAX_BYTES = max_bytes
     # Ctrl-C is the parent's to handle: it stops the pool. Workers dying of it would print tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_CHECKER = invoicespec.validator(operation, part)
@@ -111,7 +113,7 @@ def _init_worker(operation: str, part: str) -> None:
 def _check_chunk(tasks: list[Task]) -> list[Result]:
     checker = _WORKER_CHECKER
     assert checker is not None, "the pool's initializer builds the validator"
-    return [_check(checker, task) for task in tasks]
+    return [_check(checker, task, _WORKER_MAX_BYTES) for task in tasks]
 
 
 def resolve_jobs(jobs: int) -> int:
@@ -146,7 +148,7 @@ def _pool_context() -> Any:
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
-def _start_pool(checker: Validator, jobs: int) -> Any:
+def _start_pool(checker: Validator, jobs: int, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
     """Start ``jobs`` worker processes, each with the validator built by name (once per worker).
 
     Called before the progress bar exists (tqdm may start a thread), so that a fork
@@ -164,7 +166,7 @@ def _start_pool(checker: Validator, jobs: int) -> Any:
             except (AttributeError, OSError, ValueError):
                 pass
     executor = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init_worker, initargs=(checker.operation, checker.part)
+        jobs, mp_context=context, initializer=_init_worker, initargs=(checker.operation, checker.part, max_bytes)
     )
     executor.submit(int)  # with fork, every worker is started now, while this process is single-threaded
     return executor
@@ -201,14 +203,16 @@ def _pooled(tasks: Iterator[tuple[Meta, Task]], executor: Any, window: int) -> I
         yield from ready(*pending.popleft())
 
 
-def _outcomes(sources: Sequence[Source], checker: Validator, executor: Any, jobs: int) -> Generator[Outcome, None, None]:
+def _outcomes(
+    sources: Sequence[Source], checker: Validator, executor: Any, jobs: int, max_bytes: int = MAX_DOCUMENT_BYTES,
+) -> Generator[Outcome, None, None]:
     """Every record's outcome, in input order: checked here, or in the pool when there is one."""
-    tasks = tasks_of(sources)
+    tasks = tasks_of(sources, max_bytes)
     if executor is not None:
         yield from _pooled(tasks, executor, jobs * CHUNKS_PER_WORKER)
         return
     for meta, task in tasks:
-        yield Outcome(*meta, _check(checker, task))
+        yield Outcome(*meta, _check(checker, task, max_bytes))
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -222,6 +226,7 @@ def run(
     jobs: int = 1,
     stdin_jsonl: bool = False,
     progress: bool = True,
+    max_bytes: int = MAX_DOCUMENT_BYTES,
     out: TextIO,
     err: TextIO,
 ) -> int:
@@ -229,14 +234,14 @@ def run(
 
     0 when every payload is valid, 1 when some payload is invalid, 2 when some input
     could not be read (a missing file, a malformed JSON Lines line, a glob matching
-    nothing): the other inputs are still checked.
+    nothing, a file over ``max_bytes``): the other inputs are still checked.
     """
     sources = expand_inputs(arguments, text_plain=checker.media_type == "text/plain", stdin_jsonl=stdin_jsonl)
     records = sum(1 for source in sources if not source.jsonl and source.problem is None)
     sizes = [source.size for source in sources if source.problem is None]
     known = sum(size for size in sizes if size is not None)
     jobs = resolve_jobs(jobs)
-    executor = _start_pool(checker, jobs) if jobs > 1 else None
+    executor = _start_pool(checker, jobs, max_bytes) if jobs > 1 else None
     bar = None
     if show_progress(enabled=progress, stderr_tty=isatty(err), stdout_tty=isatty(out), records=records,
                      size=known):
@@ -250,7 +255,7 @@ def run(
     output = Output(out, kind.errors)
     writer = kind(output, err, checker.operation, checker.part)  # type: ignore[arg-type]
     summary = {"payloads": 0, "valid": 0, "invalid": 0, "unreadable": 0}
-    outcomes = _outcomes(sources, checker, executor, jobs)
+    outcomes = _outcomes(sources, checker, executor, jobs, max_bytes)
     step = 0
     try:
         for outcome in outcomes:

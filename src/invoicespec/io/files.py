@@ -10,16 +10,30 @@ from __future__ import annotations
 
 import json
 import math
-
-import orjson
 import re
 import sys
 from pathlib import Path
 from typing import Any
 
-from invoicespec.io.yaml_loader import MAX_DEPTH, YAMLError, load_untrusted
+import orjson
 
-__all__ = ["PayloadFileError", "parse_json", "parse_json_bytes", "parse_json_line", "parse_text", "read_payload"]
+from invoicespec.io.yaml_loader import EMPTY_DOCUMENT, MAX_DEPTH, YAMLError, integer_too_long, load_untrusted
+
+__all__ = [
+    "MAX_DOCUMENT_BYTES", "PayloadFileError", "parse_json", "parse_json_bytes", "parse_json_line", "parse_text",
+    "read_payload", "too_large",
+]
+
+
+#: A payload file (or standard input) larger than this is refused unread (``--max-bytes``): an API payload is
+#: kilobytes, and /dev/zero or a runaway pipe must not be read until memory runs out.
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+
+
+def too_large(limit: int) -> str:
+    """Why an input over ``limit`` bytes is not read."""
+    size = f"{limit // (1024 * 1024)} MiB" if limit % (1024 * 1024) == 0 else f"{limit:,} bytes"
+    return f"is larger than {size} (--max-bytes): not read"
 
 
 class PayloadFileError(ValueError):
@@ -35,6 +49,13 @@ def _finite_float(text: str) -> float:
     if not math.isfinite(value):
         raise PayloadFileError(f"the number {text[:30]} is too large to be represented")
     return value
+
+
+def _readable_int(text: str) -> int:
+    problem = integer_too_long(text)
+    if problem is not None:
+        raise PayloadFileError(f"not valid JSON: {problem}")
+    return int(text)
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -75,7 +96,16 @@ def parse_json(text: str) -> Any:
         raise PayloadFileError(f"the document is nested more than {MAX_DEPTH} levels deep") from None
     except PayloadFileError:
         raise
-    except ValueError as error:  # e.g. an integer with more digits than Python converts
+    except ValueError as error:
+        # An integer with more digits than Python converts: read again, checking each integer's text (only
+        # now: a hook on every integer would slow every valid document), to say so in the payload's words.
+        try:
+            json.loads(text, parse_constant=_no_constant, parse_float=_finite_float, parse_int=_readable_int,
+                       object_pairs_hook=_unique_keys)
+        except PayloadFileError:
+            raise
+        except (ValueError, RecursionError):
+            pass
         raise PayloadFileError(f"not valid JSON: {str(error)[:200]}") from None
     if _depth_exceeds(value, MAX_DEPTH):
         raise PayloadFileError(f"the document is nested more than {MAX_DEPTH} levels deep")
@@ -147,7 +177,12 @@ def parse_json_line(text: str) -> Any:
 
 
 def parse_text(text: str, name: str = "") -> Any:
-    """Parse a payload: by extension when ``name`` has one, else JSON first and YAML second."""
+    """Parse a payload: by extension when ``name`` has one, else JSON first and YAML second.
+
+    A document with no value (empty, blank, only YAML comments) is refused in every format.
+    """
+    if not text.strip(" \t\r\n"):  # JSON's whitespace
+        raise PayloadFileError(EMPTY_DOCUMENT)
     suffix = Path(name).suffix.lower()
     if suffix == ".json":
         return parse_json(text)
@@ -164,27 +199,33 @@ def parse_text(text: str, name: str = "") -> Any:
             raise
         try:
             return load_untrusted(text)
-        except YAMLError:
+        except YAMLError as as_yaml:
+            if str(as_yaml) == EMPTY_DOCUMENT:  # only comments: YAML says more than JSON's "expecting value"
+                raise PayloadFileError(EMPTY_DOCUMENT) from None
             raise as_json from None
 
 
-def read_payload(name: str, *, as_text: bool = False) -> Any:
+def read_payload(name: str, *, as_text: bool = False, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
     """Read and parse one payload file (``-`` is standard input).
 
     With ``as_text`` (parts whose media type is ``text/plain``), the payload is the
-    file's text itself, as one string.
+    file's text itself, as one string. More than ``max_bytes`` is refused, having read
+    no more than one byte past the limit.
     """
     try:
         if name == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(max_bytes + 1)
         else:
-            data = Path(name).read_bytes()
+            with open(name, "rb") as handle:
+                data = handle.read(max_bytes + 1)
     except FileNotFoundError:
         raise PayloadFileError("no such file") from None
     except IsADirectoryError:
         raise PayloadFileError("is a directory, not a file") from None
     except OSError as error:
         raise PayloadFileError(f"cannot be read: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise PayloadFileError(too_large(max_bytes))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

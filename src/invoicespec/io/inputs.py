@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, NamedTuple
 
-from invoicespec.io.files import PayloadFileError, read_payload
+from invoicespec.io.files import MAX_DOCUMENT_BYTES, PayloadFileError, read_payload
 
 __all__ = [
     "JSONL_SUFFIXES", "MAX_LINE_BYTES", "Meta", "Source", "Task", "expand_inputs", "tasks_of",
@@ -195,7 +195,7 @@ def _jsonl_lines(stream: IO[bytes]) -> Iterator[tuple[int, int, Task]]:
         yield number, weight, ("line", raw[:-2] if raw.endswith(b"\r\n") else raw.rstrip(b"\n"))
 
 
-def _source_tasks(index: int, source: Source) -> Iterator[tuple[Meta, Task]]:
+def _source_tasks(index: int, source: Source, max_bytes: int) -> Iterator[tuple[Meta, Task]]:
     if source.problem is not None:
         yield Meta(index, source.name, None, 0), ("problem", source.problem)
         return
@@ -204,7 +204,7 @@ def _source_tasks(index: int, source: Source) -> Iterator[tuple[Meta, Task]]:
             yield Meta(index, source.name, None, source.size or 0), ("file", source.path)
             return
         try:  # standard input is the parent's: read it here
-            text = read_payload("-", as_text=True)
+            text = read_payload("-", as_text=True, max_bytes=max_bytes)
         except PayloadFileError as error:
             yield Meta(index, source.name, None, 0), ("problem", str(error))
             return
@@ -243,6 +243,7 @@ def _stream_tasks(index: int, name: str, stream: IO[bytes]) -> Iterator[tuple[Me
         yield Meta(index, name, number, weight), task
 
 
-def tasks_of(sources: Sequence[Source]) -> Iterator[tuple[Meta, Task]]:
+def tasks_of(sources: Sequence[Source], max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[tuple[Meta, Task]]:
+    """Every source's tasks, in order; standard input (read here) refused past ``max_bytes``."""
     for index, source in enumerate(sources):
-        yield from _source_tasks(index, source)
+        yield from _source_tasks(index, source, max_bytes)

@@ -19,16 +19,28 @@ from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 from invoicespec._errors import error_count, error_line
 from invoicespec.io.progress import isatty
+from invoicespec.rules.display import printable
 
 if TYPE_CHECKING:
     from invoicespec.io.batch import Outcome
 
-__all__ = ["FORMATS", "JUNIT_SPOOL_BYTES", "WRITERS", "Output", "Writer", "github_data", "github_property"]
+__all__ = [
+    "FORMATS", "JUNIT_SPOOL_BYTES", "MAX_LISTED_ERRORS", "WRITERS", "Output", "Writer", "github_data",
+    "github_property",
+]
 
 #: The output formats, as ``--format`` names them.
 FORMATS = ("text", "json", "github", "junit")
 #: A JUnit suite's test cases stay in memory up to this size, then spill to a temporary file.
 JUNIT_SPOOL_BYTES = 1024 * 1024
+#: The most errors any report lists for one payload (the count stays exact): a payload with 300,000 wrong
+#: items must not print 300,000 lines.
+MAX_LISTED_ERRORS = 100
+
+
+def _more(errors: tuple[Any, ...], listed: str = "shown") -> str:
+    """What a report says after the errors it listed: how many more there are."""
+    return f"... and {len(errors) - MAX_LISTED_ERRORS:,} more errors (not {listed})"
 
 
 def _json_escape(error: UnicodeError) -> tuple[str, int]:
@@ -114,13 +126,17 @@ class _TextWriter(Writer):
 
     def record(self, outcome: Outcome) -> None:
         result = outcome.result
+        name = printable(outcome.name)
         if isinstance(result, str):
-            _write(self.err, f"{outcome.name}: {result}\n")
+            _write(self.err, f"{name}: {printable(result)}\n")
         elif result:
-            lines = [f"{outcome.name}: invalid ({error_count(result)})"] + [f"  {_error_line(e)}" for e in result]
+            lines = [f"{name}: invalid ({error_count(result)})"]
+            lines += [f"  {_error_line(e)}" for e in result[:MAX_LISTED_ERRORS]]
+            if len(result) > MAX_LISTED_ERRORS:
+                lines.append(f"  {_more(result)}")
             self.out.write("\n".join(lines) + "\n")
         else:
-            self.out.write(f"{outcome.name}: valid\n")
+            self.out.write(f"{name}: valid\n")
 
 
 _quote = json.encoder.encode_basestring  # the C one: json.dumps(s, ensure_ascii=False)
@@ -144,9 +160,11 @@ def _json_result(outcome: Outcome) -> str:
         errors = ",\n".join(
             f'        {{\n          "path": {_quote(path)},\n          "keyword": {_quote(keyword)},\n'
             f'          "message": {_quote(message)}\n        }}'
-            for path, keyword, message in result
+            for path, keyword, message in result[:MAX_LISTED_ERRORS]
         )
-        parts.append(f'      "valid": false,\n      "errors": [\n{errors}\n      ]\n    }}')
+        count = (f',\n      "error_count": {len(result)},\n      "truncated": true'
+                 if len(result) > MAX_LISTED_ERRORS else "")
+        parts.append(f'      "valid": false,\n      "errors": [\n{errors}\n      ]{count}\n    }}')
     return "".join(parts)
 
 
@@ -189,16 +207,18 @@ class _GithubWriter(Writer):
     """``::error`` workflow commands, one per error (GitHub shows them as annotations); valid: nothing."""
 
     def record(self, outcome: Outcome) -> None:
-        where = f"file={github_property(outcome.file)}"
+        where = f"file={github_property(printable(outcome.file))}"
         if outcome.line is not None:
             where += f",line={outcome.line}"
         if isinstance(outcome.result, str):
-            self.out.write(f"::error {where},title=invoicespec::{github_data(outcome.result)}\n")
+            self.out.write(f"::error {where},title=invoicespec::{github_data(printable(outcome.result))}\n")
             return
-        for path, keyword, message in outcome.result:
+        for path, keyword, message in outcome.result[:MAX_LISTED_ERRORS]:
             title = github_property(f"invoicespec {keyword}")
-            text = github_data(f"{path or '(root)'}: {message}")
+            text = github_data(printable(f"{path or '(root)'}: {message}"))
             self.out.write(f"::error {where},title={title}::{text}\n")
+        if len(outcome.result) > MAX_LISTED_ERRORS:
+            self.out.write(f"::error {where},title=invoicespec::{_more(outcome.result)}\n")
 
     def finish(self, summary: dict[str, int]) -> None:
         self.out.write(f"invoicespec {self.operation} {self.part}: {_summary_text(summary)}\n")
@@ -269,21 +289,24 @@ class _JunitWriter(Writer):
     def record(self, outcome: Outcome) -> None:
         if self._suite is None or self._suite[0] != outcome.source:
             self._close_suite()
-            self._suite = (outcome.source, outcome.file)
+            self._suite = (outcome.source, printable(outcome.file))
             self._cases = _Spool()
             self._counts = [0, 0, 0]
         assert self._cases is not None
         self._counts[0] += 1
-        case = f"    <testcase classname={self._classname} name={_attr(outcome.name)}"
+        case = f"    <testcase classname={self._classname} name={_attr(printable(outcome.name))}"
         result = outcome.result
         if isinstance(result, str):
             self._counts[2] += 1
+            result = printable(result)
             case += (f">\n      <error message={_attr(result)} type=\"unreadable\">{_xml_text(_xml_escape(result))}"
                      "</error>\n    </testcase>\n")
         elif result:
             self._counts[1] += 1
             first = _error_line(result[0]) + (f" (and {len(result) - 1} more)" if len(result) > 1 else "")
-            listing = "\n".join(_error_line(error) for error in result)
+            listing = "\n".join(_error_line(error) for error in result[:MAX_LISTED_ERRORS])
+            if len(result) > MAX_LISTED_ERRORS:
+                listing += "\n" + _more(result, "listed")
             case += (f">\n      <failure message={_attr(first)} type={_attr(result[0][1])}>"
                      f"{_xml_text(_xml_escape(listing))}</failure>\n    </testcase>\n")
         else:

@@ -16,17 +16,21 @@ the size of the document once aliases are expanded (billion laughs).
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Hashable, Iterator
 from typing import Any, ClassVar
 
 import yaml
 
-__all__ = ["YAMLError", "load_trusted", "load_untrusted"]
+__all__ = ["EMPTY_DOCUMENT", "YAMLError", "integer_too_long", "load_trusted", "load_untrusted"]
 
 #: The deepest nesting an untrusted document may have.
 MAX_DEPTH = 100
 #: The most nodes an untrusted document may expand to, aliases counted each time used.
 MAX_NODES = 1_000_000
+#: What a document without a value (nothing, blanks, comments, a lone ``---``) is: a file that holds no payload,
+#: not a null one (an explicit ``null`` or ``~`` is a payload).
+EMPTY_DOCUMENT = "the document is empty"
 
 _NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
 _BOOL = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
@@ -96,14 +100,22 @@ def _construct_bool(loader: _JSONConstructor, node: yaml.ScalarNode) -> bool:
     return loader.construct_scalar(node).lower() == "true"
 
 
+def integer_too_long(text: str) -> str | None:
+    """What is wrong with an integer's text that Python will not convert (longer than its int-from-text limit),
+    in the payload's words; None when it converts."""
+    digits = len(text.lstrip("+-"))
+    limit = sys.get_int_max_str_digits() if hasattr(sys, "get_int_max_str_digits") else 0  # 0: no limit
+    if limit and digits > limit:
+        return f"an integer of {digits:,} digits is longer than the limit ({limit:,} digits)"
+    return None
+
+
 def _construct_int(loader: _JSONConstructor, node: yaml.ScalarNode) -> int:
     text = loader.construct_scalar(node)
-    try:
-        return int(text)
-    except ValueError:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"integer {text[:20]}... has too many digits", node.start_mark
-        ) from None
+    problem = integer_too_long(text)
+    if problem is not None:
+        raise yaml.constructor.ConstructorError(None, None, problem, node.start_mark)
+    return int(text)
 
 
 def _construct_float(loader: _JSONConstructor, node: yaml.ScalarNode) -> float:
@@ -191,8 +203,10 @@ class _UntrustedLoader(_PurePythonLoader):
 
     def get_single_node(self) -> yaml.Node | None:  # noqa: D102 - PyYAML hook
         node = super().get_single_node()
-        if node is not None:
-            _check_expanded_size(node)
+        # None: no document at all; a plain scalar with no text: a document marker (---) with nothing after it.
+        if node is None or (isinstance(node, yaml.ScalarNode) and node.value == "" and node.style is None):
+            raise YAMLError(EMPTY_DOCUMENT)
+        _check_expanded_size(node)
         return node
 
 

@@ -1,9 +1,32 @@
-"""Bounded ``repr``s for messages: no message echoes more than a few dozen characters of its input."""
+"""What messages and reports show of a payload: bounded ``repr``s, and text with its controls escaped."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
+
+# C0 controls (line breaks included), DEL, C1 controls, the bidirectional marks, embeddings, overrides and
+# isolates, and the Unicode line and paragraph separators: what can move a terminal's cursor, start a CI
+# workflow command on a line of its own, or show text in another order than it has.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    return _NAMED.get(char) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character and bidirectional mark written as its escape (``\\n``, ``\\x1b``,
+    ``\\u202e``): what a report that people or CI runners read may show of a payload."""
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    return _UNPRINTABLE.sub(_escape, text)
 
 
 def short(value: Any, limit: int = 40) -> str:
