@@ -420,3 +420,38 @@ def test_the_committed_reference_is_fresh(rendered: Path):
     assert committed == fresh, f"docs/reference/ lists other files than the generator writes: run {REGENERATE}"
     stale = [name for name in fresh if (REFERENCE / name).read_bytes() != (rendered / name).read_bytes()]
     assert not stale, f"docs/reference/ has drifted from the schemas ({', '.join(stale)}): run {REGENERATE}"
+
+
+# -- the HTML page's field tree --------------------------------------------------------------------
+
+
+def test_the_field_tree_follows_nesting_and_puts_variants_in_tabs():
+    from invoicespec.outputs.docs import reference
+    from invoicespec.outputs.docs.tree import field_tree
+
+    def nodes(forest):
+        for node in forest:
+            yield node
+            yield from nodes(node.children)
+            for choice in node.choices:
+                for tab in choice.tabs:
+                    yield from nodes(tab.nodes)
+
+    for operation in reference():
+        for part in operation.parts:
+            forest = field_tree(part)
+            every = list(nodes(forest))
+            anchored = [node.anchor for node in every if node.anchor]
+            assert sorted(anchored) == sorted(row.anchor for row in part.fields), (operation.id, part.name)
+            for node in every:  # a child's path is its parent's plus one segment
+                for child in node.children:
+                    assert child.path.rsplit("/", 1)[0] == node.path, (node.path, child.path)
+    pennylane = next(op for op in reference() if op.id == "pennylane.create_customer_invoice")
+    (root,) = field_tree(pennylane.parts[0])
+    (choice,) = root.choices
+    assert choice.kind == "anyOf" and [tab.label for tab in choice.tabs] == ["Draft customer invoice",
+                                                                              "Finalized customer invoice"]
+    drafts = [node for tab in choice.tabs for node in nodes(tab.nodes) if node.path == "/draft"]
+    assert [node.row.values for node in drafts] == [("true",), ("false",)]
+    discount = next(node for node in root.children if node.path == "/discount")
+    assert [child.name for child in discount.children] == ["type", "value"]

@@ -62,6 +62,7 @@ def parent_path(path: str) -> str | None:
 
 
 def segment_name(path: str) -> str:
+    """A path's last segment as the tree names it, unescaped (``~1`` is ``/``)."""
     if not path:
         return "(root)"
     last = path.rsplit("/", 1)[1]
@@ -78,7 +79,6 @@ class _Growing:
 
 class _Builder:
     def __init__(self, part: PartDoc) -> None:
-        self.part = part
         self.anchored: set[str] = set()
         self.first_row = {row.path: row for row in reversed(part.fields)}  # a context node links here
         # label of an alternative -> (choice point, index of the alternative)
@@ -112,6 +112,10 @@ class _Builder:
             nodes[parent].children.append(made)
 
         for row in rows:
+            existing = nodes.get(row.path)
+            if existing is not None and existing.row is None:  # a context node made for a child: now real
+                existing.row = row
+                continue
             made = _Growing(row.path, row)
             nodes.setdefault(row.path, made)
             attach(made)
