@@ -224,10 +224,26 @@ def test_github_annotations(capsys, tmp_path, mixed_jsonl):
                        "than 0, not 0")
     assert rows[1].startswith(f"::error file={escaped},title=invoicespec enum::/currency: 'EURO' is not")
     assert rows[2].startswith(f"::error file={mixed_jsonl},line=3,title=invoicespec exclusiveMinimum::/amount:")
-    assert rows[4].startswith(f"::error file={mixed_jsonl},line=4,title=invoicespec::not valid JSON")
+    assert rows[4].startswith(f"::error file={mixed_jsonl},line=4,col=19,title=invoicespec::not valid JSON")
     assert rows[-1] == f"invoicespec {OP} request: 9 payloads, 4 valid, 2 invalid, 3 unreadable"
     assert len(rows) == 8  # valid payloads print nothing
     assert "minimal-email" not in out
+
+
+def test_github_annotations_of_unreadable_files_land_on_the_line_their_message_names(capsys, tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text('{\n  "firstname": "A",\n  "lastname" "B"\n}\n')
+    tabbed = tmp_path / "tabbed.yaml"
+    tabbed.write_text("firstname: A\nlastname: [B\n")
+    missing = tmp_path / "missing.json"
+    status, out, _ = run(capsys, "validate", OP, "--format", "github", broken, tabbed, missing)
+    assert status == 2
+    rows = out.splitlines()
+    assert rows[0].startswith(f"::error file={broken},line=3,col=14,title=invoicespec::not valid JSON: Expecting ':'")
+    assert "(line 3, column 14)" in rows[0]
+    yaml_line, yaml_col = (int(n) for n in rows[1].rsplit("(line ", 1)[1].rstrip(")").split(", column "))
+    assert rows[1].startswith(f"::error file={tabbed},line={yaml_line},col={yaml_col},title=invoicespec::")
+    assert rows[2] == f"::error file={missing},title=invoicespec::no such file"  # no position to give
 
 
 def test_github_escaping():
@@ -386,9 +402,22 @@ def test_the_pre_commit_hook():
     assert {"id", "name", "entry", "language"} <= hook.keys()
     assert hook["id"] == "invoicespec-validate" and hook["language"] == "python"
     assert hook["types_or"] == ["json", "yaml"]
-    command, subcommand = hook["entry"].split()
+    command, subcommand, *options = hook["entry"].split()
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
     assert scripts[command] == "invoicespec.cli:main" and subcommand == "validate"
+    assert options == ["--quiet"]  # hooks are quiet on success
+
+
+def test_the_pre_commit_hook_is_quiet_on_success_and_names_what_fails(capsys):
+    hook = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())[0]
+    entry = hook["entry"].split()[1:]
+    status, out, err = run(capsys, *entry, OP, "--part", "request", VALID / "minimal-email.json",
+                           VALID / "norway-yaml.yaml")
+    assert (status, out, err) == (0, "", "")
+    status, out, _ = run(capsys, *entry, OP, VALID / "minimal-email.json", INVALID / "amount-zero.json")
+    assert status == 1
+    assert out.splitlines() == [f"{INVALID / 'amount-zero.json'}: invalid (1 error)",
+                                "  /amount: must be greater than 0, not 0 [exclusiveMinimum]"]
 
 
 # -- memory --------------------------------------------------------------------------------------

@@ -123,7 +123,51 @@ def test_normalize(capsys):
 def test_normalize_an_invalid_file(capsys):
     status, out, err = run(capsys, "normalize", OP, str(INVALID / "iban-bad-checksum.json"))
     assert status == 1 and out == ""
-    assert "/iban: is not a valid IBAN" in err
+    assert err.splitlines() == [
+        f"{INVALID / 'iban-bad-checksum.json'}: invalid (1 error), nothing to normalize",
+        "  /iban: invalid IBAN: the check digits of 'FR15'... do not match [x-iban]",
+    ]
+
+
+def test_normalize_several_files_and_json_lines(capsys, tmp_path):
+    records = tmp_path / "debts.jsonl"
+    good = {"firstname": "A", "lastname": "B", "phone": "06 12 34 56 78", "amount": 1, "currency": "EUR"}
+    records.write_text(json.dumps(good) + "\n\n" + json.dumps({**good, "amount": 0, "currency": "EURO"}) + "\n"
+                       + "{oops\n" + json.dumps({**good, "phone": "+44 20 7946 0958"}) + "\n")
+    status, out, err = run(capsys, "normalize", OP, str(VALID / "phone-only-national.json"), str(records))
+    assert status == 2  # a line could not be read: that outranks the invalid one
+    lines = out.splitlines()
+    assert [json.loads(line)["phone"] for line in lines] == ["+33612345678", "+33612345678", "+442079460958"]
+    assert all(line == json.dumps(json.loads(line), ensure_ascii=False, separators=(",", ":")) for line in lines)
+    assert f"{records}:3: invalid (2 errors), nothing to normalize" in err
+    assert f"{records}:4: not valid JSON" in err
+    status, out, _ = run(capsys, "normalize", OP, str(VALID / "phone-only-national.json"),
+                         str(INVALID / "amount-zero.json"))
+    assert status == 1 and len(out.splitlines()) == 1
+
+
+def test_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"invoicespec {version('invoicespec')}\n"
+
+
+def test_help_describes_every_command(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")  # argparse wraps to the terminal's width
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    listing = capsys.readouterr().out.split("COMMAND\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    commands = [line.split(None, 1) for line in listing]
+    assert {name for name, _ in commands} == {"list", "validate", "normalize", "docs", "openapi"}
+    assert all(len(description) > 10 for _, description in commands)  # each on its name's line
+    for name, _ in commands:
+        with pytest.raises(SystemExit):
+            main([name, "--help"])
+        usage, description = capsys.readouterr().out.split("\n\n", 2)[:2]
+        assert description[:1].isupper() and not description.startswith(("positional", "options")), name
 
 
 def _cli(*args, stdin=""):

@@ -47,6 +47,38 @@ def test_strategies_in_a_users_hypothesis_test(pytester: pytest.Pytester):
     result.assert_outcomes(passed=2)
 
 
+def test_strategies_made_in_a_test_body_keep_hypothesis_default_deadline(pytester: pytest.Pytester):
+    # A fresh process (nothing compiled yet) and Hypothesis's default settings: 200 ms deadline and the
+    # too_slow health check on, not this repository's profiles (the conftest's deadline=None).
+    pytester.makepyfile(
+        """
+        import pytest
+        import invoicespec
+        from hypothesis import given, settings, strategies as st
+
+        assert settings().deadline is not None and settings().deadline.total_seconds() == 0.2
+
+        @given(data=st.data())
+        def test_with_hypothesis(invoicespec_strategies, data):
+            debt = data.draw(invoicespec_strategies.payloads("getbill.create_debt"))
+            assert invoicespec.is_valid("getbill.create_debt", debt)
+
+        @given(data=st.data())
+        def test_faults_of_another_operation(invoicespec_strategies, data):
+            payload, path, keyword = data.draw(invoicespec_strategies.faults("nitrobox.create_deposit_invoice"))
+            assert keyword in {e.keyword for e in invoicespec.errors("nitrobox.create_deposit_invoice", payload)}
+
+        def test_names_are_checked_when_the_strategy_is_made(invoicespec_strategies):
+            with pytest.raises(invoicespec.UnknownOperation):
+                invoicespec_strategies.payloads("nope.op")
+            with pytest.raises(invoicespec.UnknownPart):
+                invoicespec_strategies.faults("getbill.create_debt", "response.302")
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=300)
+    result.assert_outcomes(passed=3)
+
+
 def test_samples_for_tests_without_hypothesis(pytester: pytest.Pytester):
     pytester.makepyfile(
         """

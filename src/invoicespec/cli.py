@@ -2,8 +2,8 @@
 
     invoicespec list [--format text|json]
     invoicespec validate OPERATION [--part PART] [--format text|json|github|junit] [--jobs N]
-                         [--jsonl] [--no-progress] [--max-bytes N] FILE...
-    invoicespec normalize OPERATION [--part PART] [--max-bytes N] FILE
+                         [--jsonl] [--no-progress] [--quiet] [--max-bytes N] FILE...
+    invoicespec normalize OPERATION [--part PART] [--jsonl] [--max-bytes N] FILE...
     invoicespec docs --out DIR
     invoicespec openapi [--out FILE]
 
@@ -11,7 +11,8 @@ Files are JSON or YAML (by extension; otherwise JSON, then YAML); ``-`` reads
 standard input. For a part whose media type is ``text/plain`` the file's text is
 the payload. ``validate`` also takes folders (searched recursively), quoted glob
 patterns and JSON Lines files (``.jsonl``, ``.ndjson``: one payload per line);
-see :mod:`invoicespec.io.batch`. Exit status: 0 when every payload is valid, 1
+see :mod:`invoicespec.io.batch`; so does ``normalize``, which prints one payload
+indented, or JSON Lines (a line per valid payload) for several. Exit status: 0 when every payload is valid, 1
 when some payload is invalid, 2 for a usage error or an input that cannot be
 read (with a message, never a traceback).
 """
@@ -25,10 +26,12 @@ from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 import invoicespec
+from invoicespec.io.batch import read_task
 from invoicespec.io.batch import run as run_batch
+from invoicespec.io.inputs import expand_inputs, tasks_of
 from invoicespec.io.writers import FORMATS
-from invoicespec.io.files import MAX_DOCUMENT_BYTES, PayloadFileError, read_payload
-from invoicespec._errors import Error, InvalidPayload, InvoicespecError, error_line
+from invoicespec.io.files import MAX_DOCUMENT_BYTES, PayloadFileError
+from invoicespec._errors import Error, InvalidPayload, InvoicespecError, error_count, error_line
 from invoicespec.rules.display import printable
 
 __all__ = ["main"]
@@ -62,23 +65,39 @@ def _max_bytes(text: str) -> int:
     return limit
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("invoicespec")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown (not installed)"
+
+
+_INPUTS = ("files (JSON, YAML), folders (recursively: .json .yaml .yml .jsonl .ndjson, and .txt for text/plain "
+           "parts), quoted glob patterns (\"fixtures/**/*.json\") and JSON Lines files (one payload per line, "
+           "each named FILE:LINE)")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="invoicespec",
         description="Validate and normalize payloads of invoicing and debt-collection APIs.",
         epilog="Exit status: 0 all valid, 1 some payload invalid, 2 usage error or unreadable file.",
     )
+    # "-V, --version" is also what makes the help column wide enough for "normalize" to keep its description on
+    # its line: argparse measures the commands one indent less than it prints them.
+    parser.add_argument("-V", "--version", action="version", version=f"invoicespec {_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
-    listing = commands.add_parser("list", help="list the operations and their parts")
+    listing = commands.add_parser("list", help="list the operations and their parts",
+                                  description="List the operations, their vendor, endpoint and parts.")
     listing.add_argument("--format", choices=("text", "json"), default="text", help="output format")
 
     validate = commands.add_parser(
         "validate", help="validate payload files against one operation part",
-        description="Validate payloads against one operation part: files, folders (recursively: .json .yaml "
-                    ".yml .jsonl .ndjson, and .txt for text/plain parts), quoted glob patterns (\"fixtures/**/"
-                    "*.json\") and JSON Lines files (one payload per line, each named FILE:LINE).",
+        description=f"Validate payloads against one operation part: {_INPUTS}.",
         epilog="Exit status: 0 all valid, 1 some payload invalid, 2 usage error or unreadable input.",
     )
     validate.add_argument("operation", metavar="OPERATION", help="an operation id, such as getbill.create_debt")
@@ -94,19 +113,32 @@ def _parser() -> argparse.ArgumentParser:
                           help="refuse, unread, a payload file larger than N bytes (default 64 MiB)")
     validate.add_argument("--no-progress", dest="progress", action="store_false",
                           help="no progress bar (one is drawn on stderr for large inputs when it is a terminal)")
+    validate.add_argument("--quiet", "-q", action="store_true",
+                          help="text format: print nothing for valid payloads (as a pre-commit hook should)")
 
-    docs = commands.add_parser("docs", help="write the Markdown and HTML reference of every operation")
+    docs = commands.add_parser("docs", help="write the Markdown and HTML reference of every operation",
+                               description="Write the Markdown and HTML reference of every operation "
+                                           "(needs the docs extra: jinja2).")
     docs.add_argument("--out", required=True, metavar="DIR", help="the folder to write into (created if missing)")
 
-    openapi = commands.add_parser("openapi", help="print (or write) one OpenAPI 3.1 document for every operation")
+    openapi = commands.add_parser("openapi", help="print (or write) one OpenAPI 3.1 document for every operation",
+                                  description="Print (or write) one OpenAPI 3.1 document for every operation.")
     openapi.add_argument("--out", metavar="FILE", help="write the document here instead of standard output")
 
-    normalize = commands.add_parser("normalize", help="print the normalized form of a valid payload as JSON")
+    normalize = commands.add_parser(
+        "normalize", help="print the normalized form of valid payloads as JSON",
+        description=f"Print the normalized form of valid payloads as JSON: {_INPUTS}. One payload is printed "
+                    "indented; several as JSON Lines, one line per valid payload in input order. Invalid and "
+                    "unreadable payloads print no line: their errors go to standard error.",
+        epilog="Exit status: 0 all valid, 1 some payload invalid, 2 usage error or unreadable input.",
+    )
     normalize.add_argument("operation", metavar="OPERATION", help="an operation id, such as getbill.create_debt")
-    normalize.add_argument("file", metavar="FILE", help="a JSON or YAML payload file; - is stdin")
+    normalize.add_argument("files", metavar="FILE", nargs="+",
+                           help="payload files (JSON, YAML, JSON Lines), folders or glob patterns; - is stdin")
     normalize.add_argument("--part", default="request", help="the part to normalize (default: request)")
     normalize.add_argument("--max-bytes", type=_max_bytes, default=MAX_DOCUMENT_BYTES, metavar="N",
                            help="refuse, unread, a payload file larger than N bytes (default 64 MiB)")
+    normalize.add_argument("--jsonl", action="store_true", help="read standard input (-) as JSON Lines")
     return parser
 
 
@@ -136,26 +168,37 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     checker = invoicespec.validator(args.operation, args.part)  # unknown names: a usage error, before any input
     return run_batch(checker, args.files, output_format=args.format, jobs=args.jobs, stdin_jsonl=args.jsonl,
-                     progress=args.progress, max_bytes=args.max_bytes, out=out, err=err)
+                     progress=args.progress, quiet=args.quiet, max_bytes=args.max_bytes, out=out, err=err)
 
 
 def _normalize(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Each payload the arguments name, normalized: one indented, several as JSON Lines."""
     checker = invoicespec.validator(args.operation, args.part)
-    shown = "<stdin>" if args.file == "-" else printable(args.file)
-    try:
-        payload = read_payload(args.file, as_text=checker.media_type == "text/plain", max_bytes=args.max_bytes)
-    except PayloadFileError as error:
-        print(f"{shown}: {printable(str(error))}", file=err)
-        return EXIT_USAGE
-    try:
-        normalized = checker.normalize(payload)
-    except InvalidPayload as invalid:
-        print(f"{shown}: invalid ({len(invalid.errors)} errors), nothing to normalize", file=err)
-        _print_errors(invalid.errors, err)
-        return EXIT_INVALID
-    json.dump(normalized, out, indent=2, ensure_ascii=False)
-    out.write("\n")
-    return EXIT_VALID
+    text_plain = checker.media_type == "text/plain"
+    sources = expand_inputs(args.files, text_plain=text_plain, stdin_jsonl=args.jsonl)
+    single = len(sources) == 1 and not sources[0].jsonl
+    status = EXIT_VALID
+    for meta, task in tasks_of(sources, args.max_bytes):
+        name = meta.file if meta.line is None else f"{meta.file}:{meta.line}"
+        try:
+            payload = read_task(task, text_plain=text_plain, max_bytes=args.max_bytes)
+        except PayloadFileError as error:
+            print(f"{printable(name)}: {printable(str(error))}", file=err)
+            status = EXIT_USAGE
+            continue
+        try:
+            normalized = checker.normalize(payload)
+        except InvalidPayload as invalid:
+            print(f"{printable(name)}: invalid ({error_count(invalid.errors)}), nothing to normalize", file=err)
+            _print_errors(invalid.errors, err)
+            status = max(status, EXIT_INVALID)  # an unreadable input (2) outranks an invalid one
+            continue
+        if single:
+            json.dump(normalized, out, indent=2, ensure_ascii=False)
+            out.write("\n")
+        else:
+            out.write(json.dumps(normalized, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return status
 
 
 def _docs(args: argparse.Namespace, out: TextIO) -> int:

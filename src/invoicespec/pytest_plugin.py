@@ -6,8 +6,11 @@ test asks for one of these fixtures (or, for the library, when a payload fixture
 file is collected):
 
 ``invoicespec_strategies``
-    The :mod:`invoicespec.strategies` module (``payloads``, ``faults``), session-scoped
-    so it can be used inside ``@given`` tests with ``st.data()``.
+    :mod:`invoicespec.strategies` (``payloads``, ``faults``) for use inside ``@given``
+    tests with ``st.data()``, session-scoped. Made inside a test, a strategy is built
+    at its first draw, which Hypothesis leaves out of the test's deadline (a part's
+    first build takes longer than the default 200 ms); the names are still checked
+    at once.
 
 ``invoicespec_samples``
     A function ``(operation, part="request", count=10, faults=False)`` that returns
@@ -43,12 +46,49 @@ if TYPE_CHECKING:  # the plugin imports nothing of the library until a fixture o
     from invoicespec._errors import Error
 
 
-@pytest.fixture(scope="session")
-def invoicespec_strategies() -> ModuleType:
-    """The ``invoicespec.strategies`` module."""
-    import invoicespec.strategies
+class _StrategiesInTests:
+    """:mod:`invoicespec.strategies` for test bodies: each strategy is built inside its first draw.
 
-    return invoicespec.strategies
+    ``invoicespec.strategies.payloads`` builds a part's strategy when it is made (the
+    first time per part; then it is cached), so that draws are quick. Inside a
+    ``@given`` test body, making counts towards Hypothesis's deadline and drawing
+    does not (``data.draw`` time is left out), so here making only checks the names
+    and the build happens in the first draw. Other attributes are the module's.
+    """
+
+    def __init__(self, module: ModuleType) -> None:
+        self._module = module
+
+    def payloads(self, operation: str, part: str = "request") -> Any:
+        """A strategy of valid instances (see :func:`invoicespec.strategies.payloads`)."""
+        return self._deferred(self._module.payloads, operation, part)
+
+    def faults(self, operation: str, part: str = "request") -> Any:
+        """A strategy of ``(instance, expected_path, keyword)`` (see :func:`invoicespec.strategies.faults`)."""
+        return self._deferred(self._module.faults, operation, part)
+
+    @staticmethod
+    def _deferred(make: Callable[[str, str], Any], operation: str, part: str) -> Any:
+        import invoicespec
+        from hypothesis import strategies as st
+
+        invoicespec.validator(operation, part)  # unknown names fail here, not at the draw
+        return st.deferred(lambda: make(operation, part))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+
+@pytest.fixture(scope="session")
+def invoicespec_strategies() -> Any:
+    """:mod:`invoicespec.strategies`, its strategies built inside their first draw (see the module's docstring)."""
+    import invoicespec.strategies
+    from invoicespec.rules.phones import example_numbers
+
+    # The phone numbers every part with a phone draws from take about 0.4 s to gather, once per process:
+    # gathered here, outside any test, so that no first draw comes near Hypothesis's too_slow health check.
+    example_numbers()
+    return _StrategiesInTests(invoicespec.strategies)
 
 
 @pytest.fixture(scope="session")

@@ -41,6 +41,7 @@ __all__ = [
     "expand_inputs",
     "github_data",
     "github_property",
+    "read_task",
     "resolve_jobs",
     "run",
     "show_progress",
@@ -78,18 +79,26 @@ class Outcome(NamedTuple):
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
 
+def read_task(task: Task, *, text_plain: bool, max_bytes: int = MAX_DOCUMENT_BYTES) -> Any:
+    """The payload a task holds; :class:`PayloadFileError` says why it cannot be read.
+
+    ``text_plain``: the part's media type is ``text/plain``, so a file's text is the payload. A file over
+    ``max_bytes`` is refused unread.
+    """
+    kind, data = task
+    if kind == "file":
+        return read_payload(data, as_text=text_plain, max_bytes=max_bytes)
+    if kind == "line":
+        return parse_json_bytes(data)
+    if kind == "text":  # standard input, read by the parent
+        return data if text_plain else parse_text(data)
+    raise PayloadFileError(str(data))  # "problem": found while expanding or reading, passed on in order
+
+
 def _check(checker: Validator, task: Task, max_bytes: int = MAX_DOCUMENT_BYTES) -> Result:
     """Check one task; the same function in this process and in the workers (same output)."""
-    kind, data = task
     try:
-        if kind == "file":
-            payload = read_payload(data, as_text=checker.media_type == "text/plain", max_bytes=max_bytes)
-        elif kind == "line":
-            payload = parse_json_bytes(data)
-        elif kind == "text":  # standard input, read by the parent
-            payload = data if checker.media_type == "text/plain" else parse_text(data)
-        else:  # "problem": found while expanding or reading, passed through in order
-            return str(data)
+        payload = read_task(task, text_plain=checker.media_type == "text/plain", max_bytes=max_bytes)
     except PayloadFileError as error:
         return str(error)
     return tuple((error.path, error.keyword, error.message) for error in checker.errors(payload))
@@ -227,6 +236,7 @@ def run(
     stdin_jsonl: bool = False,
     progress: bool = True,
     max_bytes: int = MAX_DOCUMENT_BYTES,
+    quiet: bool = False,
     out: TextIO,
     err: TextIO,
 ) -> int:
@@ -234,7 +244,8 @@ def run(
 
     0 when every payload is valid, 1 when some payload is invalid, 2 when some input
     could not be read (a missing file, a malformed JSON Lines line, a glob matching
-    nothing, a file over ``max_bytes``): the other inputs are still checked.
+    nothing, a file over ``max_bytes``): the other inputs are still checked. ``quiet``: the text format
+    prints nothing for valid payloads.
     """
     sources = expand_inputs(arguments, text_plain=checker.media_type == "text/plain", stdin_jsonl=stdin_jsonl)
     records = sum(1 for source in sources if not source.jsonl and source.problem is None)
@@ -253,7 +264,7 @@ def run(
         err = BarSafe(err, tqdm)  # type: ignore[assignment]
     kind = WRITERS[output_format]
     output = Output(out, kind.errors)
-    writer = kind(output, err, checker.operation, checker.part)  # type: ignore[arg-type]
+    writer = kind(output, err, checker.operation, checker.part, quiet=quiet)  # type: ignore[arg-type]
     summary = {"payloads": 0, "valid": 0, "invalid": 0, "unreadable": 0}
     outcomes = _outcomes(sources, checker, executor, jobs, max_bytes)
     step = 0

@@ -111,8 +111,9 @@ class Writer:
 
     errors = "backslashreplace"  # how ``out`` escapes what its encoding cannot carry
 
-    def __init__(self, out: TextIO, err: TextIO, operation: str, part: str) -> None:
+    def __init__(self, out: TextIO, err: TextIO, operation: str, part: str, *, quiet: bool = False) -> None:
         self.out, self.err, self.operation, self.part = out, err, operation, part
+        self.quiet = quiet  # the text format's valid lines left out
 
     def record(self, outcome: Outcome) -> None:
         raise NotImplementedError
@@ -135,7 +136,7 @@ class _TextWriter(Writer):
             if len(result) > MAX_LISTED_ERRORS:
                 lines.append(f"  {_more(result)}")
             self.out.write("\n".join(lines) + "\n")
-        else:
+        elif not self.quiet:
             self.out.write(f"{name}: valid\n")
 
 
@@ -177,8 +178,8 @@ class _JsonWriter(Writer):
 
     errors = "invoicespec.json"
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def __init__(self, *args: Any, **options: Any) -> None:
+        super().__init__(*args, **options)
         self._first = True
         head = json.dumps({"operation": self.operation, "part": self.part}, indent=2, ensure_ascii=False)
         self.out.write(head[:-2] + ',\n  "results": [')
@@ -208,11 +209,12 @@ class _GithubWriter(Writer):
 
     def record(self, outcome: Outcome) -> None:
         where = f"file={github_property(printable(outcome.file))}"
+        if isinstance(outcome.result, str):
+            self.out.write(f"::error {where}{_position(outcome.line, outcome.result)},title=invoicespec::"
+                           f"{github_data(printable(outcome.result))}\n")
+            return
         if outcome.line is not None:
             where += f",line={outcome.line}"
-        if isinstance(outcome.result, str):
-            self.out.write(f"::error {where},title=invoicespec::{github_data(printable(outcome.result))}\n")
-            return
         for path, keyword, message in outcome.result[:MAX_LISTED_ERRORS]:
             title = github_property(f"invoicespec {keyword}")
             text = github_data(printable(f"{path or '(root)'}: {message}"))
@@ -222,6 +224,21 @@ class _GithubWriter(Writer):
 
     def finish(self, summary: dict[str, int]) -> None:
         self.out.write(f"invoicespec {self.operation} {self.part}: {_summary_text(summary)}\n")
+
+
+# Where a reader's message places a problem: "(line 3, column 5)" in a file, "(column 5)" in a JSON Lines line.
+_PROBLEM_AT = re.compile(r"\((?:line (\d+), )?column (\d+)\)")
+
+
+def _position(line: int | None, problem: str) -> str:
+    """``,line=N,col=M`` of an unreadable input, for the annotation to land where its message says."""
+    found = _PROBLEM_AT.search(problem)
+    if found is not None and line is None:
+        line = int(found.group(1)) if found.group(1) else None
+    position = "" if line is None else f",line={line}"
+    if found is not None and line is not None:
+        position += f",col={found.group(2)}"
+    return position
 
 
 def _summary_text(summary: dict[str, int]) -> str:
@@ -266,8 +283,8 @@ class _JunitWriter(Writer):
     carries its counts), suites spool until the end (so does ``<testsuites>``).
     """
 
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
+    def __init__(self, *args: Any, **options: Any) -> None:
+        super().__init__(*args, **options)
         self._classname = _attr(f"{self.operation}.{self.part}")
         self._suites = _Spool()
         self._cases: _Spool | None = None

@@ -64,13 +64,13 @@ def validate(validator: Any, limits: dict[str, Any], instance: Any, schema: dict
     if count is None:
         if isinstance(instance, str):
             yield error(
-                f"is not a decimal number: expected digits, an optional leading '-' and an optional "
+                f"the string is not a decimal number: expected digits, an optional leading '-' and an optional "
                 f"'.' with digits after it, with {allowed} (such as '1234.50')"
             )
         return
     if too_many(count, most_integral, most_fractional):
         yield error(
-            f"has {count.integral} integral and {count.fractional} fractional digits: {allowed} are allowed"
+            f"the number has {count.integral} integral and {count.fractional} fractional digits: {allowed} are allowed"
         )
 
 

@@ -335,7 +335,7 @@ def unique_items(validator: Any, unique: bool, instance: Any, schema: dict[str, 
 
 def read_only(validator: Any, flag: bool, instance: Any, schema: dict[str, Any]) -> Errors:
     if flag is True:
-        yield error("is read-only: the server sets it, and a request must not send it")
+        yield error("the field is read-only: the server sets it, and a request must not send it")
 
 
 _STANDARD: dict[str, KeywordFunction] = {

@@ -31,7 +31,7 @@ def check_iban(value: Any) -> IbanResult | None:
     if not isinstance(value, str):
         return None
     if len(value) > _MAX_IBAN_INPUT:
-        return IbanResult("length", message=f"is not a valid IBAN: too long ({len(value):,} characters)")
+        return IbanResult("length", message=f"invalid IBAN: too long ({len(value):,} characters)")
     return _check_iban(value)
 
 
@@ -39,7 +39,7 @@ def check_iban(value: Any) -> IbanResult | None:
 def _check_iban(text: str) -> IbanResult:
     if not _IBAN_CHARS.fullmatch(text):
         return IbanResult(
-            "characters", message="is not a valid IBAN: only letters, digits and spaces are allowed"
+            "characters", message="invalid IBAN: only letters, digits and spaces are allowed"
         )
     compact = text.replace(" ", "").upper()
     prefix = compact[:4]
@@ -50,21 +50,21 @@ def _check_iban(text: str) -> IbanResult:
     try:
         iban = IBAN(compact)
     except iban_errors.InvalidCountryCode:
-        return IbanResult("country", message=f"is not a valid IBAN: unknown country code {country!r}")
+        return IbanResult("country", message=f"invalid IBAN: unknown country code {country!r}")
     except iban_errors.InvalidLength:
         return IbanResult(
             "length",
-            message=f"is not a valid IBAN: wrong length for country {country!r} ({len(compact)} characters)",
+            message=f"invalid IBAN: wrong length for country {country!r} ({len(compact)} characters)",
         )
     except iban_errors.InvalidChecksumDigits:
         return IbanResult(
-            "checksum", message=f"is not a valid IBAN: the check digits of {prefix!r}... do not match"
+            "checksum", message=f"invalid IBAN: the check digits of {prefix!r}... do not match"
         )
     except iban_errors.InvalidBBANChecksum:  # pragma: no cover - only raised with validate_bban
-        return IbanResult("national_checksum", message="is not a valid IBAN: wrong national checksum")
+        return IbanResult("national_checksum", message="invalid IBAN: wrong national checksum")
     except ValueError:  # InvalidStructure and any other schwifty error (all ValueErrors)
         return IbanResult(
             "structure",
-            message=f"is not a valid IBAN: the account part does not fit the format of country {country!r}",
+            message=f"invalid IBAN: the account part does not fit the format of country {country!r}",
         )
     return IbanResult(None, compact=iban.compact)

@@ -2,8 +2,9 @@
 
 ``invoicespec docs --out DIR`` writes ``index.md``, one ``<operation id>.md`` per
 operation and ``index.html`` (every operation on one self-contained page: inline
-CSS, a small inline script for the filter box, inline SVG diagrams, no external
-resource). Generic generators drop exactly what this library adds (``x-``
+CSS, one inline script for the tabs, anchors, filter box and print, inline SVG
+diagrams, no external resource; request and responses side by side, each part's
+fields as a tree). Generic generators drop exactly what this library adds (``x-``
 keywords, ``dependentRequired``), so this one walks each part with
 :func:`~invoicespec.catalog.nodes.flatten` and states every rule in words.
 
@@ -26,6 +27,7 @@ The sub-package, in the order the data flows:
 - ``grouping.py``: those facts grouped across variants into rows and rules;
 - ``operations.py``: each operation's parts, inferences and diagrams, and the legend;
 - ``diagrams.py``: the date-order graphs, as Mermaid and SVG;
+- ``tree.py``: a part's rows as the HTML page's tree, variants as tabs;
 - ``render.py``: the Jinja environment, its Markdown and HTML filters, and the pages written;
 - ``words.py``: the inline Markdown every text is written in.
 

@@ -164,6 +164,16 @@ class OperationDoc:
     diagrams: tuple[Diagram, ...]
 
     @property
+    def request_parts(self) -> tuple[PartDoc, ...]:
+        """The parts a client sends: the body, headers and path parameters."""
+        return tuple(part for part in self.parts if part.name.startswith("request"))
+
+    @property
+    def response_parts(self) -> tuple[PartDoc, ...]:
+        """The parts a server answers, one per status (or status class, ``4XX``)."""
+        return tuple(part for part in self.parts if part.name.startswith("response."))
+
+    @property
     def field_count(self) -> int:
         """How many field rows the operation's parts hold."""
         return sum(len(part.fields) for part in self.parts)

@@ -35,6 +35,8 @@ def legend() -> tuple[str, ...]:
         "**Variants**: a field that differs between the variants of a schema (`anyOf`, `oneOf`, `if`/`then`/`else`) "
         "has one row per variant, labelled with the variants it holds in; a field that is the same in every variant "
         "has one row.",
+        "**In `index.html`** the fields of a part fold into a tree that follows nesting (`[item]` is every item of "
+        "an array); a field that differs between variants sits under its choice point, one tab per alternative.",
         *(keyword.docs_legend for keyword in keywords if keyword.docs_legend),
         "**Inferences**: where a vendor's documentation is silent and a schema adopts an inference, its description "
         "says so; each operation lists them all under \"Inferences\".",

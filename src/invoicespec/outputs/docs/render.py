@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from invoicespec._errors import InvoicespecError
 from invoicespec.outputs.docs.model import LONG_ENUM, PartDoc
 from invoicespec.outputs.docs.operations import legend, reference
+from invoicespec.outputs.docs.tree import field_tree
 from invoicespec.outputs.docs.words import code
 from invoicespec.outputs.docs.walk import documented
 
@@ -55,6 +56,7 @@ def jinja_environment() -> Environment:
     environment.globals["FILTER_EXAMPLE"] = keywords[-1].name
     environment.globals["LONG_ENUM"] = LONG_ENUM
     environment.globals["LEGEND"] = legend()
+    environment.globals["field_tree"] = field_tree
 
     def asset(name: str) -> Markup:
         # CSS and JavaScript are inlined as they are: never parsed as templates nor escaped.
