@@ -45,6 +45,11 @@ class Catalog:
         self._lock = threading.Lock()
         self._validators: dict[tuple[str, str], Validator] = {}
 
+    @property
+    def loaded(self) -> _load.Catalog:
+        """The checked documents and manifests (what the docs and the OpenAPI export read)."""
+        return self._contents
+
     def __repr__(self) -> str:
         where = ", ".join(self.folders) or "the shipped schemas"
         return f"<invoicespec.Catalog of {where}: {len(self._contents.operations)} operations>"

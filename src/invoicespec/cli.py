@@ -6,6 +6,11 @@
     invoicespec normalize OPERATION [--part PART] FILE
     invoicespec docs --out DIR
     invoicespec openapi [--out FILE]
+    invoicespec lint DIR...
+
+Every subcommand takes ``--schemas DIR`` (repeatable): contract folders of your own, loaded with the shipped
+operations (see ``invoicespec.load_catalog``). Without it, the folders of ``INVOICESPEC_SCHEMAS`` (separated
+by ``os.pathsep``), else those of ``[tool.invoicespec] schemas`` in the nearest ``pyproject.toml``.
 
 Files are JSON or YAML (by extension; otherwise JSON, then YAML); ``-`` reads
 standard input. For a part whose media type is ``text/plain`` the file's text is
@@ -22,13 +27,15 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
-import invoicespec
 from invoicespec.io.batch import run as run_batch
 from invoicespec.io.writers import FORMATS
 from invoicespec.io.files import PayloadFileError, read_payload
 from invoicespec._errors import Error, InvalidPayload, InvoicespecError, error_line
+
+if TYPE_CHECKING:
+    from invoicespec._contracts import Catalog
 
 __all__ = ["main"]
 
@@ -92,7 +99,37 @@ def _parser() -> argparse.ArgumentParser:
     normalize.add_argument("operation", metavar="OPERATION", help="an operation id, such as getbill.create_debt")
     normalize.add_argument("file", metavar="FILE", help="a JSON or YAML payload file; - is stdin")
     normalize.add_argument("--part", default="request", help="the part to normalize (default: request)")
+
+    lint = commands.add_parser(
+        "lint", help="check folders of contracts and report every problem",
+        description="Load and check contract folders as load_catalog does; print every problem as FILE: at "
+                    "POINTER: MESSAGE.", epilog="Exit status: 0 no problem, 2 some problem.",
+    )
+    lint.add_argument("folders", metavar="DIR", nargs="+", help="a folder laid out like schemas/")
+    for command in commands.choices.values():  # every subcommand reads contracts of one's own
+        command.add_argument(
+            "--schemas", action="append", default=[], metavar="DIR",
+            help="a folder of contracts of your own (repeatable), loaded with the shipped ones; default: "
+                 "INVOICESPEC_SCHEMAS, else [tool.invoicespec] schemas in the nearest pyproject.toml")
     return parser
+
+
+def _catalog(args: argparse.Namespace) -> Catalog:
+    from invoicespec._contracts import configured_catalog
+
+    return configured_catalog(args.schemas)
+
+
+def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    from invoicespec.catalog.folders import load_folders
+
+    problems = load_folders([*args.schemas, *args.folders]).problems
+    for problem in problems:
+        print(problem, file=out)
+    shown = ", ".join(args.folders)
+    print(f"{shown}: {len(problems)} problem{'s' * (len(problems) != 1)}" if problems else f"{shown}: no problem",
+          file=out)
+    return EXIT_USAGE if problems else EXIT_VALID
 
 
 def _print_errors(errors: Sequence[Error], out: TextIO) -> None:
@@ -101,7 +138,8 @@ def _print_errors(errors: Sequence[Error], out: TextIO) -> None:
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
-    rows = [invoicespec.operation_info(op) for op in invoicespec.operations()]
+    catalog = _catalog(args)
+    rows = [catalog.operation_info(op) for op in catalog.operations()]
     if args.format == "json":
         data = [
             {"operation": op.id, "vendor": op.vendor, "method": op.method, "path": op.path,
@@ -119,13 +157,13 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    checker = invoicespec.validator(args.operation, args.part)  # unknown names: a usage error, before any input
+    checker = _catalog(args).validator(args.operation, args.part)  # unknown names: a usage error, before any input
     return run_batch(checker, args.files, output_format=args.format, jobs=args.jobs, stdin_jsonl=args.jsonl,
                      progress=args.progress, out=out, err=err)
 
 
 def _normalize(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    checker = invoicespec.validator(args.operation, args.part)
+    checker = _catalog(args).validator(args.operation, args.part)
     shown = "<stdin>" if args.file == "-" else args.file
     try:
         payload = read_payload(args.file, as_text=checker.media_type == "text/plain")
@@ -148,7 +186,7 @@ def _docs(args: argparse.Namespace, out: TextIO) -> int:
 
     from invoicespec.outputs.docs import build_docs
 
-    written = build_docs(Path(args.out))
+    written = build_docs(Path(args.out), catalog=_catalog(args))
     print(f"wrote {len(written)} files to {args.out}", file=out)
     return EXIT_VALID
 
@@ -156,7 +194,7 @@ def _docs(args: argparse.Namespace, out: TextIO) -> int:
 def _openapi(args: argparse.Namespace, out: TextIO) -> int:
     from invoicespec.outputs.openapi import openapi_document
 
-    text = json.dumps(openapi_document(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(openapi_document(_catalog(args)), indent=2, ensure_ascii=False) + "\n"
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -178,6 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _docs(args, out)
         if args.command == "openapi":
             return _openapi(args, out)
+        if args.command == "lint":
+            return _lint(args, out)
         return _normalize(args, out, err)
     except InvoicespecError as error:  # unknown operation or part, broken schema folder
         print(f"invoicespec: error: {error}", file=err)

@@ -39,10 +39,6 @@ class Loaded:
     problems: list[str] = field(default_factory=list)
 
 
-def _problem(error: SchemaError) -> str:
-    return str(error)
-
-
 def _read(shown: str, path: Path) -> Any:
     from invoicespec.io.yaml_loader import YAMLError, load_untrusted
 
@@ -91,6 +87,7 @@ def load_folders(folders: Iterable[str | Path], *, with_shipped_operations: bool
     uri_of: dict[tuple[int, str], str] = {}  # (folder index, path in the folder) -> $id
     relative_of: dict[str, str] = {}  # $id -> path in its folder (docs and OpenAPI component names)
     manifests: list[tuple[int, str, str, Any]] = []  # folder index, relative path, shown file, manifest
+    refused: set[tuple[int, str]] = set()  # files already reported: a manifest naming one adds no problem
     roots = [Path(folder) for folder in folders]
     for index, root in enumerate(roots):
         if not root.is_dir():
@@ -110,7 +107,8 @@ def load_folders(folders: Iterable[str | Path], *, with_shipped_operations: bool
                 if uri in documents:
                     raise SchemaError(f"{shown}: $id {uri!r} is already the $id of {shown_of[uri]}")
             except SchemaError as error:
-                loaded.problems.append(_problem(error))
+                loaded.problems.append(str(error))
+                refused.add((index, relative))
                 continue
             documents[uri] = {**content, "$id": uri}
             shown_of[uri] = shown
@@ -122,14 +120,12 @@ def load_folders(folders: Iterable[str | Path], *, with_shipped_operations: bool
     dialect = _dialect_checker(catalog)
     for uri, document in documents.items():
         shown = shown_of[uri]
-        for check in (lambda: _check(dialect, document, shown),
-                      lambda: _check_references(catalog.registry, uri, document, shown),
-                      lambda: _check_semantics(document, shown)):
-            try:
-                check()
-            except SchemaError as error:
-                loaded.problems.append(_problem(error))
-                break
+        try:  # the first problem of each file: the later checks assume the earlier passed
+            _check(dialect, document, shown)
+            _check_references(catalog.registry, uri, document, shown)
+            _check_semantics(document, shown)
+        except SchemaError as error:
+            loaded.problems.append(str(error))
 
     manifest_checker = Draft202012Validator(_relaxed_manifest_schema(all_documents), registry=catalog.registry)
     operations: dict[str, Operation] = dict(base.operations) if with_shipped_operations else {}
@@ -138,13 +134,16 @@ def load_folders(folders: Iterable[str | Path], *, with_shipped_operations: bool
     for index, relative, shown, manifest in manifests:
         try:
             _check(manifest_checker, manifest, shown)
+            folder_of = relative.rpartition("/")[0]
+            if any((index, f"{folder_of}/{spec['schema']}") in refused for spec in manifest["parts"].values()):
+                continue
             uris = {path: uri for (folder, path), uri in uri_of.items() if folder == index}
             operation = _operation(relative, manifest, all_documents, uris=uris, shown=shown)
             if operation.id in defined_in:
                 raise SchemaError(f"{shown}: the operation {operation.id!r} is already defined by "
                                   f"{defined_in[operation.id]}")
         except SchemaError as error:
-            loaded.problems.append(_problem(error))
+            loaded.problems.append(str(error))
             continue
         operations[operation.id] = operation
         defined_in[operation.id] = shown
