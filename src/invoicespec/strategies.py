@@ -68,12 +68,27 @@ def _payloads(operation: str, part: str, rich: bool = False, catalog: Catalog | 
     inner = validator._jsonschema
     builder = _Builder(inner, request=part.startswith("request"), rich=rich)
     strategy = builder.build([(inner.schema, resolver_of(inner))])
+    if _ungenerated_keywords(inner):  # values drawn without that keyword's rule: keep those that hold it
+        strategy = strategy.filter(validator.is_valid)
     kind = kind_of(part)
     if kind == "headers":
         strategy = strategy.flatmap(_vary_header_case)
     elif kind == "path":
         strategy = strategy.map(_as_url_text)
     return strategy
+
+
+def _ungenerated_keywords(inner: Any) -> set[str]:
+    """The keywords of your own that the part's schemas use and that have no generator (``generate_value``,
+    ``arrange`` or ``unique_key``): the strategies then filter through the validator."""
+    from invoicespec.catalog.load import reachable
+    from invoicespec.keywords.registry import REGISTRY, SHIPPED
+
+    ungenerated = {name for name, keyword in REGISTRY.items() if name not in SHIPPED
+                   and keyword.generate_value is None and keyword.arrange is None and keyword.unique_key is None}
+    if not ungenerated:
+        return set()
+    return {name for schema, _ in reachable([(inner.schema, resolver_of(inner))]) for name in ungenerated & set(schema)}
 
 
 def faults(

@@ -341,8 +341,9 @@ def _operation(
         "summary": operation.summary,
         "description": _description(operation, catalog, names, bearer),
         "tags": [operation.id.split(".")[0]],
-        "externalDocs": {"description": "The vendor's reference page", "url": operation.docs[0]},
     }
+    if operation.docs:  # optional in a manifest of one's own
+        result["externalDocs"] = {"description": "The vendor's reference page", "url": operation.docs[0]}
     parameters = _parameters(operation, catalog, names)
     if parameters:
         result["parameters"] = parameters
