@@ -26,7 +26,6 @@ from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import BrokenExecutor
 from typing import Any, NamedTuple, TextIO, Union
 
-import invoicespec
 from invoicespec.engine.validator import Validator
 from invoicespec.io.files import PayloadFileError, parse_text, read_payload
 from invoicespec.io.inputs import JSONL_SUFFIXES, Meta, Source, Task, expand_inputs, parse_line, tasks_of
@@ -100,12 +99,13 @@ def _check(checker: Validator, task: Task) -> Result:
 _WORKER_CHECKER: Validator | None = None
 
 
-def _init_worker(operation: str, part: str) -> None:
-    """In each worker, once: build the validator by name (compiled once per worker, not per record)."""
+def _init_worker(checker: Validator) -> None:
+    """In each worker, once: the validator, which unpickles by name (its catalog's folders, its operation and
+    part) and compiles once per worker, not per record."""
     global _WORKER_CHECKER
     # Ctrl-C is the parent's to handle: it stops the pool. Workers dying of it would print tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_CHECKER = invoicespec.validator(operation, part)
+    _WORKER_CHECKER = checker
 
 
 def _check_chunk(tasks: list[Task]) -> list[Result]:
@@ -164,7 +164,7 @@ def _start_pool(checker: Validator, jobs: int) -> Any:
             except (AttributeError, OSError, ValueError):
                 pass
     executor = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init_worker, initargs=(checker.operation, checker.part)
+        jobs, mp_context=context, initializer=_init_worker, initargs=(checker,)
     )
     executor.submit(int)  # with fork, every worker is started now, while this process is single-threaded
     return executor
