@@ -105,3 +105,21 @@ def test_validators_and_catalogs_pickle_by_folder(catalog):
     assert pickle.loads(pickle.dumps(catalog)) is catalog
     assert pickle.loads(pickle.dumps(invoicespec.validator("getbill.create_debt"))) is invoicespec.validator(
         "getbill.create_debt")
+
+
+def test_dask_verdicts_in_worker_processes(catalog, tmp_path):
+    dask = pytest.importorskip("dask")
+    import json
+
+    import invoicespec.dask as isd
+
+    [example] = catalog.validator(ACME).examples
+    lines = [example, dict(example, dueDate="2026-01-01"), {"number": "INV-1"}]
+    (tmp_path / "invoices.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines))
+    checked = isd.verdicts(tmp_path / "invoices.jsonl", ACME, catalog=catalog)
+    with dask.config.set(scheduler="processes", num_workers=2):
+        verdicts = checked.compute()
+    assert [verdict["valid"] for verdict in verdicts] == [True, False, False]
+    assert [e["keyword"] for e in verdicts[1]["errors"]] == ["x-date-order"]
+    with pytest.raises(invoicespec.UnknownOperation):
+        isd.verdicts(tmp_path / "invoices.jsonl", ACME)
