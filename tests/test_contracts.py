@@ -123,3 +123,49 @@ def test_dask_verdicts_in_worker_processes(catalog, tmp_path):
     assert [e["keyword"] for e in verdicts[1]["errors"]] == ["x-date-order"]
     with pytest.raises(invoicespec.UnknownOperation):
         isd.verdicts(tmp_path / "invoices.jsonl", ACME)
+
+
+def _readme_blocks() -> list[str]:
+    """The YAML blocks of the README's "Your own contracts" section."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Your own contracts", 1)[1].split("\n## ", 1)[0]
+    return [block.split("\n", 1)[1] for block in section.split("```")[1::2] if block.startswith("yaml\n")]
+
+
+def test_the_readme_alone_writes_a_sixth_api_and_a_house_contract(tmp_path):
+    manifest, body, house, *_ = _readme_blocks()
+    schema = "$schema: https://schemas.invoicespec.dev/_common/meta/dialect.yaml\n"
+    operation = tmp_path / "acme/create_invoice"
+    operation.mkdir(parents=True)
+    (operation / "operation.yaml").write_text(manifest)
+    (operation / "request.yaml").write_text(body)
+    # The other parts as the README's prose describes them.
+    (operation / "request.headers.yaml").write_text(schema + (
+        "title: Headers\ndescription: The token.\ntype: object\nrequired: [authorization]\nproperties:\n"
+        '  authorization: {type: string, pattern: "^Bearer [A-Za-z0-9._~+/-]+=*$"}\n'
+        "additionalProperties: {type: string}\n"))
+    (operation / "request.path.yaml").write_text(schema + (
+        "title: Path\ndescription: The account.\ntype: object\nrequired: [accountId]\n"
+        "properties:\n  accountId: {type: integer, minimum: 1}\n"))
+    (operation / "response.201.yaml").write_text(schema + "title: Created\ndescription: The id.\ntype: object\n"
+                                                 "required: [id]\nproperties:\n  id: {type: string}\n")
+    (operation / "response.4XX.yaml").write_text(schema + "title: Error\ndescription: Why.\n$ref: ../error.yaml\n")
+    (tmp_path / "acme/error.yaml").write_text(schema + "title: Error\ndescription: Why.\ntype: object\n"
+                                              "required: [message]\nproperties:\n  message: {type: string}\n")
+    (tmp_path / "house/pennylane_invoice").mkdir(parents=True)
+    (tmp_path / "house/pennylane_invoice/operation.yaml").write_text(
+        "vendor: Pennylane\nmethod: POST\npath: /api/external/v2/customer_invoices\nsummary: House rules.\n"
+        "parts:\n  request: {schema: request.yaml, description: The invoice.}\n")
+    (tmp_path / "house/pennylane_invoice/request.yaml").write_text(house)
+
+    readme_catalog = invoicespec.load_catalog(tmp_path)
+    reference = invoicespec.load_catalog(CONTRACTS)
+    [example] = readme_catalog.validator(ACME).examples
+    assert example == reference.validator(ACME).examples[0]
+    broken = dict(example, dueDate="2026-02-01", iban="FR1420041010050500013M02607")
+    assert readme_catalog.errors(ACME, broken) == reference.errors(ACME, broken) != []
+    assert readme_catalog.normalize(ACME, {"accountId": "42"}, "request.path") == {"accountId": 42}
+    assert [e.path for e in readme_catalog.errors(ACME, {}, "response.404")] == ["/message"]
+    [pennylane, *_] = invoicespec.validator("pennylane.create_customer_invoice").examples
+    assert [e.path for e in readme_catalog.errors(HOUSE, pennylane)] == ["/external_reference"]
+    assert readme_catalog.is_valid(HOUSE, dict(pennylane, external_reference="ACME-000001"))
