@@ -7,6 +7,7 @@
     invoicespec docs --out DIR
     invoicespec openapi [--out FILE]
     invoicespec lint DIR...
+    invoicespec import-openapi FILE --operation OPERATION_ID --out DIR
 
 Every subcommand takes ``--schemas DIR`` (repeatable): contract folders of your own, loaded with the shipped
 operations (see ``invoicespec.load_catalog``). Without it, the folders of ``INVOICESPEC_SCHEMAS`` (separated
@@ -106,6 +107,15 @@ def _parser() -> argparse.ArgumentParser:
                     "POINTER: MESSAGE.", epilog="Exit status: 0 no problem, 2 some problem.",
     )
     lint.add_argument("folders", metavar="DIR", nargs="+", help="a folder laid out like schemas/")
+    scaffold = commands.add_parser(
+        "import-openapi", help="scaffold a contract folder from one operation of an OpenAPI 3.0 or 3.1 document",
+        description="Write operation.yaml and one schema per part (body, headers, path, every response) into DIR, "
+                    "component $refs carried over as local $defs; prints what could not be carried over.",
+    )
+    scaffold.add_argument("file", metavar="FILE", help="the OpenAPI document (JSON or YAML)")
+    scaffold.add_argument("--operation", required=True, metavar="OPERATION_ID", help="the operationId to import")
+    scaffold.add_argument("--out", required=True, metavar="DIR",
+                          help="the operation's folder, such as contracts/acme/create_invoice (created)")
     for command in commands.choices.values():  # every subcommand reads contracts of one's own
         command.add_argument(
             "--schemas", action="append", default=[], metavar="DIR",
@@ -118,6 +128,19 @@ def _catalog(args: argparse.Namespace) -> Catalog:
     from invoicespec._contracts import configured_catalog
 
     return configured_catalog(args.schemas)
+
+
+def _import_openapi(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
+    from invoicespec.io.openapi_import import import_operation, read_openapi, write_operation
+
+    manifest, files, notes = import_operation(read_openapi(Path(args.file)), args.operation)
+    written = write_operation(Path(args.out), manifest, files)
+    print(f"wrote {len(written)} files to {args.out}", file=out)
+    for note in notes:
+        print(f"  note: {note}", file=out)
+    return EXIT_VALID
 
 
 def _lint(args: argparse.Namespace, out: TextIO) -> int:
@@ -218,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _openapi(args, out)
         if args.command == "lint":
             return _lint(args, out)
+        if args.command == "import-openapi":
+            return _import_openapi(args, out)
         return _normalize(args, out, err)
     except InvoicespecError as error:  # unknown operation or part, broken schema folder
         print(f"invoicespec: error: {error}", file=err)
