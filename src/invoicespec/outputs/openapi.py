@@ -325,7 +325,8 @@ def _description(operation: Operation, catalog: Catalog, names: Mapping[str, str
     note = _headers_note(operation, catalog, names, bearer)
     if note:
         paragraphs.append(note)
-    paragraphs.append("Sources: " + ", ".join(operation.docs) + ".")
+    if operation.docs:  # optional in a manifest of one's own
+        paragraphs.append("Sources: " + ", ".join(operation.docs) + ".")
     return "\n\n".join(paragraphs)
 
 
