@@ -171,3 +171,13 @@ def test_the_command_line_answers_each_refusal_with_one_line_and_exit_2(tmp_path
         f"invoicespec: error: {tmp_path / 'example/create_thing/request.yaml'}: at /properties/phone: unknown "
         "keyword 'x-phon' (did you mean 'x-phone'?)"
     ]
+
+
+def test_the_same_files_load_once_and_an_edit_loads_afresh(tmp_path):
+    folder = _folder(tmp_path)
+    first = invoicespec.load_catalog(folder)
+    assert invoicespec.load_catalog(str(folder)) is first
+    (folder / "example/create_thing/request.yaml").write_text(BODY.replace("x-phone", "x-phon"))
+    assert "did you mean 'x-phone'?" in _refusal(folder)
+    assert invoicespec.load_catalog() is invoicespec.load_catalog() and "example.create_thing" not in (
+        invoicespec.load_catalog().operations())

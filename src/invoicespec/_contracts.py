@@ -193,11 +193,18 @@ def load_catalog(*paths: str | os.PathLike[str], shipped: bool = True, keywords:
     """
     used = _use_keywords(keywords)
     folders = tuple(str(Path(path).resolve()) for path in paths)
-    return _cached(folders, bool(shipped), used)
+    if not folders and shipped:
+        return _shipped_catalog()
+    return _reloaded(folders, bool(shipped), used)
+
+
+def _digests(folders: tuple[str, ...]) -> tuple[str, ...]:
+    """What the folders hold now (a changed file loads afresh; the same files are loaded once per process)."""
+    return tuple(_load.digest(Path(folder)) if Path(folder).is_dir() else "" for folder in folders)
 
 
 @lru_cache(maxsize=None)
-def _cached(folders: tuple[str, ...], shipped: bool, keywords: tuple[Keyword, ...]) -> Catalog:
+def _cached(folders: tuple[str, ...], digests: tuple[str, ...], shipped: bool, keywords: tuple[Keyword, ...]) -> Catalog:
     from invoicespec.catalog.folders import load_folders
 
     loaded = load_folders(folders, with_shipped_operations=shipped)
@@ -209,7 +216,7 @@ def _cached(folders: tuple[str, ...], shipped: bool, keywords: tuple[Keyword, ..
 
 
 def _reloaded(folders: tuple[str, ...], shipped: bool, keywords: tuple[Keyword, ...]) -> Catalog:
-    return _cached(folders, shipped, _use_keywords(keywords))
+    return _cached(folders, _digests(folders), shipped, _use_keywords(keywords))
 
 
 def _validator_of(
