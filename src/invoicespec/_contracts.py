@@ -35,7 +35,7 @@ class Catalog:
 
     def __init__(
         self, contents: _load.Catalog, *, folders: tuple[str, ...] = (), shipped: bool = True,
-        keywords: tuple[Keyword, ...] = (),
+        keywords: tuple[Keyword, ...] = (), cache: dict[tuple[str, str], Validator] | None = None,
     ) -> None:
         self._contents = contents
         #: The contract folders, as absolute paths (empty for the shipped catalog).
@@ -43,7 +43,8 @@ class Catalog:
         self._shipped = shipped
         self._keywords = keywords
         self._lock = threading.Lock()
-        self._validators: dict[tuple[str, str], Validator] = {}
+        # (operation, part) as asked and as declared -> its validator
+        self._validators: dict[tuple[str, str], Validator] = {} if cache is None else cache
 
     @property
     def loaded(self) -> _load.Catalog:
@@ -153,9 +154,7 @@ def _shipped_catalog() -> Catalog:
     if not _SHIPPED:
         with _shipped_lock:  # one load, even when many threads ask first
             if not _SHIPPED:
-                catalog = Catalog(_load.shipped())
-                catalog._validators = SHIPPED_VALIDATORS
-                _SHIPPED.append(catalog)
+                _SHIPPED.append(Catalog(_load.shipped(), cache=SHIPPED_VALIDATORS))
     return _SHIPPED[0]
 
 
