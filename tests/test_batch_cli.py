@@ -398,8 +398,9 @@ def test_the_bar_is_drawn_on_a_terminal_only(capsys, monkeypatch, bigger_input):
 
 def test_the_pre_commit_hook():
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
-    (hook,) = hooks
+    (hook, lint) = hooks
     assert {"id", "name", "entry", "language"} <= hook.keys()
+    assert (lint["id"], lint["entry"], lint["pass_filenames"]) == ("invoicespec-lint", "invoicespec lint", False)
     assert hook["id"] == "invoicespec-validate" and hook["language"] == "python"
     assert hook["types_or"] == ["json", "yaml"]
     command, subcommand, *options = hook["entry"].split()

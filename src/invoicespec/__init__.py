@@ -17,6 +17,7 @@ import typing as _typing
 
 if _typing.TYPE_CHECKING:  # pragma: no cover - for type checkers and editors
     from invoicespec._api import errors, is_valid, normalize, operation_info, operations, parts, validator
+    from invoicespec._contracts import Catalog, load_catalog
     from invoicespec._errors import (
         KEYWORDS,
         Error,
@@ -34,10 +35,12 @@ _HOMES = {
     **dict.fromkeys(("KEYWORDS", "Error", "InvalidPayload", "InvoicespecError", "SchemaError",
                      "UnknownOperation", "UnknownPart"), "invoicespec._errors"),
     "Validator": "invoicespec.engine.validator",
+    **dict.fromkeys(("Catalog", "load_catalog"), "invoicespec._contracts"),
 }
 
 __all__ = [
     "KEYWORDS",
+    "Catalog",
     "Error",
     "InvalidPayload",
     "InvoicespecError",
@@ -47,6 +50,7 @@ __all__ = [
     "Validator",
     "errors",
     "is_valid",
+    "load_catalog",
     "normalize",
     "operation_info",
     "operations",
@@ -65,7 +69,7 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 #: Public modules, imported on demand; the sub-packages (catalog, engine, keywords ...) are the implementation.
-_PUBLIC_MODULES = ("cli", "dask", "pytest_plugin", "strategies")
+_PUBLIC_MODULES = ("cli", "dask", "extend", "pytest_plugin", "strategies")
 
 
 def __dir__() -> list[str]:

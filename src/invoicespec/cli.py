@@ -6,6 +6,12 @@
     invoicespec normalize OPERATION [--part PART] [--jsonl] [--max-bytes N] FILE...
     invoicespec docs --out DIR
     invoicespec openapi [--out FILE]
+    invoicespec lint DIR...
+    invoicespec import-openapi FILE --operation OPERATION_ID --out DIR
+
+Every subcommand takes ``--schemas DIR`` (repeatable): contract folders of your own, loaded with the shipped
+operations (see ``invoicespec.load_catalog``). Without it, the folders of ``INVOICESPEC_SCHEMAS`` (separated
+by ``os.pathsep``), else those of ``[tool.invoicespec] schemas`` in the nearest ``pyproject.toml``.
 
 Files are JSON or YAML (by extension; otherwise JSON, then YAML); ``-`` reads
 standard input. For a part whose media type is ``text/plain`` the file's text is
@@ -23,9 +29,8 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
-import invoicespec
 from invoicespec.io.batch import read_task
 from invoicespec.io.batch import run as run_batch
 from invoicespec.io.inputs import expand_inputs, tasks_of
@@ -33,6 +38,9 @@ from invoicespec.io.writers import FORMATS
 from invoicespec.io.files import MAX_DOCUMENT_BYTES, PayloadFileError
 from invoicespec._errors import Error, InvalidPayload, InvoicespecError, error_count, error_line
 from invoicespec.rules.display import printable
+
+if TYPE_CHECKING:
+    from invoicespec._contracts import Catalog
 
 __all__ = ["main"]
 
@@ -139,7 +147,59 @@ def _parser() -> argparse.ArgumentParser:
     normalize.add_argument("--max-bytes", type=_max_bytes, default=MAX_DOCUMENT_BYTES, metavar="N",
                            help="refuse, unread, a payload file larger than N bytes (default 64 MiB)")
     normalize.add_argument("--jsonl", action="store_true", help="read standard input (-) as JSON Lines")
+
+    lint = commands.add_parser(
+        "lint", help="check folders of contracts and report every problem",
+        description="Load and check contract folders as load_catalog does; print every problem as FILE: at "
+                    "POINTER: MESSAGE.", epilog="Exit status: 0 no problem, 2 some problem.",
+    )
+    lint.add_argument("folders", metavar="DIR", nargs="+", help="a folder laid out like schemas/")
+    scaffold = commands.add_parser(
+        "import-openapi", help="scaffold a contract folder from one operation of an OpenAPI 3.0 or 3.1 document",
+        description="Write operation.yaml and one schema per part (body, headers, path, every response) into DIR, "
+                    "component $refs carried over as local $defs; prints what could not be carried over.",
+    )
+    scaffold.add_argument("file", metavar="FILE", help="the OpenAPI document (JSON or YAML)")
+    scaffold.add_argument("--operation", required=True, metavar="OPERATION_ID", help="the operationId to import")
+    scaffold.add_argument("--out", required=True, metavar="DIR",
+                          help="the operation's folder, such as contracts/acme/create_invoice (created)")
+    for command in commands.choices.values():  # every subcommand reads contracts of one's own
+        command.add_argument(
+            "--schemas", action="append", default=[], metavar="DIR",
+            help="a folder of contracts of your own (repeatable), loaded with the shipped ones; default: "
+                 "INVOICESPEC_SCHEMAS, else [tool.invoicespec] schemas in the nearest pyproject.toml")
     return parser
+
+
+def _catalog(args: argparse.Namespace) -> Catalog:
+    from invoicespec._contracts import configured_catalog
+
+    return configured_catalog(args.schemas)
+
+
+def _import_openapi(args: argparse.Namespace, out: TextIO) -> int:
+    from pathlib import Path
+
+    from invoicespec.io.openapi_import import import_operation, read_openapi, write_operation
+
+    manifest, files, notes = import_operation(read_openapi(Path(args.file)), args.operation)
+    written = write_operation(Path(args.out), manifest, files)
+    print(f"wrote {len(written)} files to {args.out}", file=out)
+    for note in notes:
+        print(f"  note: {note}", file=out)
+    return EXIT_VALID
+
+
+def _lint(args: argparse.Namespace, out: TextIO) -> int:
+    from invoicespec.catalog.folders import load_folders
+
+    problems = load_folders([*args.schemas, *args.folders]).problems
+    for problem in problems:
+        print(problem, file=out)
+    shown = ", ".join(args.folders)
+    print(f"{shown}: {len(problems)} problem{'s' * (len(problems) != 1)}" if problems else f"{shown}: no problem",
+          file=out)
+    return EXIT_USAGE if problems else EXIT_VALID
 
 
 def _print_errors(errors: Sequence[Error], out: TextIO) -> None:
@@ -148,7 +208,8 @@ def _print_errors(errors: Sequence[Error], out: TextIO) -> None:
 
 
 def _list(args: argparse.Namespace, out: TextIO) -> int:
-    rows = [invoicespec.operation_info(op) for op in invoicespec.operations()]
+    catalog = _catalog(args)
+    rows = [catalog.operation_info(op) for op in catalog.operations()]
     if args.format == "json":
         data = [
             {"operation": op.id, "vendor": op.vendor, "method": op.method, "path": op.path,
@@ -166,14 +227,14 @@ def _list(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    checker = invoicespec.validator(args.operation, args.part)  # unknown names: a usage error, before any input
+    checker = _catalog(args).validator(args.operation, args.part)  # unknown names: a usage error, before any input
     return run_batch(checker, args.files, output_format=args.format, jobs=args.jobs, stdin_jsonl=args.jsonl,
                      progress=args.progress, quiet=args.quiet, max_bytes=args.max_bytes, out=out, err=err)
 
 
 def _normalize(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Each payload the arguments name, normalized: one indented, several as JSON Lines."""
-    checker = invoicespec.validator(args.operation, args.part)
+    checker = _catalog(args).validator(args.operation, args.part)
     text_plain = checker.media_type == "text/plain"
     sources = expand_inputs(args.files, text_plain=text_plain, stdin_jsonl=args.jsonl)
     single = len(sources) == 1 and not sources[0].jsonl
@@ -206,7 +267,7 @@ def _docs(args: argparse.Namespace, out: TextIO) -> int:
 
     from invoicespec.outputs.docs import build_docs
 
-    written = build_docs(Path(args.out))
+    written = build_docs(Path(args.out), catalog=_catalog(args))
     print(f"wrote {len(written)} files to {args.out}", file=out)
     return EXIT_VALID
 
@@ -214,7 +275,7 @@ def _docs(args: argparse.Namespace, out: TextIO) -> int:
 def _openapi(args: argparse.Namespace, out: TextIO) -> int:
     from invoicespec.outputs.openapi import openapi_document
 
-    text = json.dumps(openapi_document(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(openapi_document(_catalog(args)), indent=2, ensure_ascii=False) + "\n"
     if args.out:
         with open(args.out, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -236,6 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _docs(args, out)
         if args.command == "openapi":
             return _openapi(args, out)
+        if args.command == "lint":
+            return _lint(args, out)
+        if args.command == "import-openapi":
+            return _import_openapi(args, out)
         return _normalize(args, out, err)
     except InvoicespecError as error:  # unknown operation or part, broken schema folder
         print(f"invoicespec: error: {error}", file=err)

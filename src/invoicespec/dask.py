@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from os import PathLike, fspath
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 try:
     import dask.bag as db
@@ -41,6 +41,9 @@ except ImportError as error:  # pragma: no cover - depends on the environment
 
 import invoicespec
 from invoicespec.io.files import PayloadFileError, parse_json_line
+
+if TYPE_CHECKING:
+    from invoicespec._contracts import Catalog
 
 __all__ = ["DEFAULT_BLOCKSIZE", "summary", "verdicts"]
 
@@ -64,6 +67,7 @@ def verdicts(
     blocksize: int | str | None = DEFAULT_BLOCKSIZE,
     compression: str | None = "infer",
     storage_options: dict[str, Any] | None = None,
+    catalog: Catalog | None = None,
 ) -> db.Bag:
     """A lazy bag of one verdict per record of ``source`` as a ``part`` of ``operation``.
 
@@ -73,7 +77,8 @@ def verdicts(
     numbers). Files are split into partitions of about ``blocksize`` bytes at line
     boundaries (``None``: one partition per file); compressed files (``compression``,
     inferred from the extension by default) are one partition each, as they cannot
-    be split. ``storage_options`` go to fsspec (credentials, endpoints).
+    be split. ``storage_options`` go to fsspec (credentials, endpoints). ``catalog``: the one
+    :func:`invoicespec.load_catalog` gave, for operations of your own (by default the shipped one).
 
     ``source`` may instead be a ``dask.bag.Bag``: its ``str`` (or ``bytes``) items are
     JSON text, one record each, as ``dask.bag.read_text`` gives them; any other item is
@@ -85,11 +90,16 @@ def verdicts(
     unknown names raise ``UnknownOperation``/``UnknownPart``, a path that matches no
     file ``FileNotFoundError``, a bad ``blocksize`` or ``compression`` ``ValueError``.
     """
-    invoicespec.validator(operation, part)  # unknown names fail now, with the library's message
+    _validator(catalog, operation, part)  # unknown names fail now, with the library's message
     if isinstance(source, db.Bag):
-        return _bag_verdicts(source, operation, part)
+        return _bag_verdicts(source, operation, part, catalog)
     return _file_verdicts(source, operation, part, _block_bytes(blocksize), _compression(compression),
-                          storage_options or {})
+                          storage_options or {}, catalog)
+
+
+def _validator(catalog: Catalog | None, operation: str, part: str) -> invoicespec.Validator:
+    """The validator of the shipped catalog, or of ``catalog`` (it pickles by its folders: workers load it once)."""
+    return invoicespec.validator(operation, part) if catalog is None else catalog.validator(operation, part)
 
 
 @overload
@@ -165,7 +175,7 @@ def _paths(source: Any, storage_options: dict[str, Any]) -> tuple[Any, str, list
 
 def _file_verdicts(
     source: Any, operation: str, part: str, blocksize: int | None, compression: str | None,
-    storage_options: dict[str, Any],
+    storage_options: dict[str, Any], catalog: Catalog | None,
 ) -> db.Bag:
     fs, fs_token, paths = _paths(source, storage_options)
     local = bool({"file", "local"} & set(fs.protocol if isinstance(fs.protocol, tuple) else (fs.protocol,)))
@@ -184,7 +194,7 @@ def _file_verdicts(
         name = path if local else fs.unstrip_protocol(path)
         comp = infer_compression(path) if compression == "infer" else compression
         blocks = _blocks(size, None if comp else blocksize)
-        token = tokenize(fs_token, path, ukey, comp, blocks, operation, part)
+        token = tokenize(fs_token, path, ukey, comp, blocks, operation, part, _folders(catalog))
 
         file = OpenFile(fs, path, mode="rb", compression=comp)  # holds no handle until a task opens it
         # Line numbers without reading twice what matters: when a file is split, a cheap
@@ -197,7 +207,7 @@ def _file_verdicts(
                       for index, (offset, length) in enumerate(blocks[:-1])]
             firsts = starts(*counts, dask_key_name=f"invoicespec-line-starts-{token}")
         partitions.extend(
-            check(file, name, offset, length, firsts, index, operation, part,
+            check(file, name, offset, length, firsts, index, operation, part, catalog,
                   dask_key_name=f"invoicespec-verdicts-{index}-{token}")
             for index, (offset, length) in enumerate(blocks)
         )
@@ -236,12 +246,12 @@ def _line_starts(*counts: int) -> list[int]:
 
 def _check_block(
     file: OpenFile, name: str, offset: int, length: int | None, firsts: list[int] | None, index: int,
-    operation: str, part: str,
+    operation: str, part: str, catalog: Catalog | None = None,
 ) -> list[dict[str, Any]]:
     data = _read(file, offset, length)
     if offset == 0 and data.startswith(_BOM):
         data = data[len(_BOM):]
-    validator = invoicespec.validator(operation, part)  # cached per process: compiled once per worker
+    validator = _validator(catalog, operation, part)  # cached per process: compiled once per worker
     first = firsts[index] if firsts is not None else 1
     return [
         _verdict(validator, f"{name}:{number}", line)
@@ -253,19 +263,25 @@ def _check_block(
 # -- bags --------------------------------------------------------------------------------------------
 
 
-def _bag_verdicts(bag: db.Bag, operation: str, part: str) -> db.Bag:
+def _folders(catalog: Catalog | None) -> tuple[str, ...]:
+    return () if catalog is None else catalog.folders
+
+
+def _bag_verdicts(bag: db.Bag, operation: str, part: str, catalog: Catalog | None = None) -> db.Bag:
     check = delayed(_check_items, pure=True)
     partitions: list[Delayed] = bag.to_delayed(optimize_graph=True)
     checked: db.Bag = db.from_delayed([
-        check(items, index, operation, part, dask_key_name=f"invoicespec-verdicts-{index}-"
-                                                           f"{tokenize(bag.name, operation, part)}")
+        check(items, index, operation, part, catalog, dask_key_name=f"invoicespec-verdicts-{index}-"
+              f"{tokenize(bag.name, operation, part, _folders(catalog))}")
         for index, items in enumerate(partitions)
     ])
     return checked
 
 
-def _check_items(items: Iterable[Any], index: int, operation: str, part: str) -> list[dict[str, Any]]:
-    validator = invoicespec.validator(operation, part)
+def _check_items(
+    items: Iterable[Any], index: int, operation: str, part: str, catalog: Catalog | None = None,
+) -> list[dict[str, Any]]:
+    validator = _validator(catalog, operation, part)
     found = []
     for number, item in enumerate(items, start=1):
         if isinstance(item, str | bytes | bytearray) and not item.strip():

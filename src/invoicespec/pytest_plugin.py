@@ -22,6 +22,11 @@ file is collected):
     readable report (every error as ``<pointer>: <message> [<keyword>]``) when the
     payload is invalid, and returns the normalized payload when it is valid.
 
+Contract folders of one's own are loaded with the shipped ones when ``INVOICESPEC_SCHEMAS`` or
+``[tool.invoicespec] schemas`` (in the rootdir's ``pyproject.toml``) names them: the fixtures,
+``invoicespec_catalog`` (the :class:`~invoicespec.Catalog` in force) and the fixture files then know
+their operations.
+
 It also collects payload fixture files as test items, one per file, checked against
 an operation part: files matched by the globs of ``[tool.invoicespec.fixtures]`` in
 the rootdir's ``pyproject.toml``, and files under a folder named
@@ -43,7 +48,33 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:  # the plugin imports nothing of the library until a fixture or a fixture file needs it
+    from invoicespec._contracts import Catalog
     from invoicespec._errors import Error
+
+
+_CATALOG = pytest.StashKey["Catalog"]()
+
+
+def _catalog(config: pytest.Config) -> Catalog:
+    """The catalog the configuration names (``INVOICESPEC_SCHEMAS``, else ``[tool.invoicespec] schemas``), loaded
+    once per session; the shipped one when none is named. A broken folder stops the run with a usage error."""
+    found = config.stash.get(_CATALOG, None)
+    if found is None:
+        from invoicespec._contracts import configured_catalog
+        from invoicespec._errors import SchemaError
+
+        try:
+            found = configured_catalog(pyproject=config.rootpath / "pyproject.toml")
+        except SchemaError as error:
+            raise pytest.UsageError(f"invoicespec: {error}") from None
+        config.stash[_CATALOG] = found
+    return found
+
+
+@pytest.fixture(scope="session")
+def invoicespec_catalog(pytestconfig: pytest.Config) -> Catalog:
+    """The :class:`~invoicespec.Catalog` in force: the shipped operations and those of the configured folders."""
+    return _catalog(pytestconfig)
 
 
 class _StrategiesInTests:
@@ -59,21 +90,21 @@ class _StrategiesInTests:
     def __init__(self, module: ModuleType) -> None:
         self._module = module
 
-    def payloads(self, operation: str, part: str = "request") -> Any:
+    def payloads(self, operation: str, part: str = "request", *, catalog: Catalog | None = None) -> Any:
         """A strategy of valid instances (see :func:`invoicespec.strategies.payloads`)."""
-        return self._deferred(self._module.payloads, operation, part)
+        return self._deferred(self._module.payloads, operation, part, catalog)
 
-    def faults(self, operation: str, part: str = "request") -> Any:
+    def faults(self, operation: str, part: str = "request", *, catalog: Catalog | None = None) -> Any:
         """A strategy of ``(instance, expected_path, keyword)`` (see :func:`invoicespec.strategies.faults`)."""
-        return self._deferred(self._module.faults, operation, part)
+        return self._deferred(self._module.faults, operation, part, catalog)
 
     @staticmethod
-    def _deferred(make: Callable[[str, str], Any], operation: str, part: str) -> Any:
+    def _deferred(make: Callable[..., Any], operation: str, part: str, catalog: Catalog | None) -> Any:
         import invoicespec
         from hypothesis import strategies as st
 
-        invoicespec.validator(operation, part)  # unknown names fail here, not at the draw
-        return st.deferred(lambda: make(operation, part))
+        (catalog or invoicespec).validator(operation, part)  # unknown names fail here, not at the draw
+        return st.deferred(lambda: make(operation, part, catalog=catalog))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._module, name)
@@ -92,13 +123,14 @@ def invoicespec_strategies() -> Any:
 
 
 @pytest.fixture(scope="session")
-def invoicespec_samples() -> Callable[..., list[Any]]:
+def invoicespec_samples(pytestconfig: pytest.Config) -> Callable[..., list[Any]]:
     """A function returning a fixed list of drawn payloads (or faults) for an operation part."""
     import invoicespec.strategies
     from hypothesis import HealthCheck, Phase, given, settings
 
     def samples(operation: str, part: str = "request", count: int = 10, faults: bool = False) -> list[Any]:
-        strategy = (invoicespec.strategies.faults if faults else invoicespec.strategies.payloads)(operation, part)
+        draw = invoicespec.strategies.faults if faults else invoicespec.strategies.payloads
+        strategy = draw(operation, part, catalog=_catalog(pytestconfig))
         drawn: list[Any] = []
 
         @settings(max_examples=count, derandomize=True, database=None, deadline=None,
@@ -130,7 +162,7 @@ def _count(errors: Sized) -> str:
 
 
 @pytest.fixture(scope="session")
-def invoicespec_check() -> Callable[..., Any]:
+def invoicespec_check(pytestconfig: pytest.Config) -> Callable[..., Any]:
     """A function ``check(operation, payload, part="request")`` that asserts a payload is valid.
 
     ``payload`` is the value itself (a ``str`` for ``text/plain`` parts), or a
@@ -149,7 +181,7 @@ def invoicespec_check() -> Callable[..., Any]:
         # pytest.fail is called outside the except blocks, so the report is not chained to the library's exception.
         report: list[str] = []
         try:
-            checker = invoicespec.validator(operation, part)
+            checker = _catalog(pytestconfig).validator(operation, part)
         except LookupError as error:  # UnknownOperation, UnknownPart: a mistake in the test itself
             report = [f"invoicespec_check: {error}"]
         else:
@@ -204,6 +236,7 @@ class _Entry:
 
 @dataclass
 class _Settings:
+    config: pytest.Config
     rootpath: Path
     entries: list[_Entry]
     problems: list[str] = field(default_factory=list)  # unknown names found during collection
@@ -309,10 +342,8 @@ def _read_configuration(pyproject: Path) -> list[_Entry]:
 def _check_entry(entry: _Entry, settings: _Settings) -> None:
     """Look the entry's operation and part up in the library, once: the first time a file matches it."""
     entry.checked = True
-    import invoicespec
-
     try:
-        invoicespec.validator(entry.target.operation, entry.target.part)
+        _catalog(settings.config).validator(entry.target.operation, entry.target.part)
     except LookupError as error:  # UnknownOperation, UnknownPart: their messages list the names that exist
         entry.problem = f"{entry.target.origin}: {error}"
         settings.problems.append(entry.problem)
@@ -374,7 +405,6 @@ class InvoicespecItem(pytest.Item):
             return str(self.path)
 
     def runtest(self) -> None:
-        import invoicespec
         from invoicespec.io.files import PayloadFileError, read_payload
 
         target = self.target
@@ -386,7 +416,7 @@ class InvoicespecItem(pytest.Item):
         if target.problem is not None:
             raise _FixtureFailure("\n".join([target.problem, *trailer]))
         try:
-            checker = invoicespec.validator(target.operation, target.part)
+            checker = _catalog(self.config).validator(target.operation, target.part)
         except LookupError as error:  # only folder names get here: configured names are checked at collection
             raise _FixtureFailure("\n".join([
                 f"{error} (the folders below {_CONVENTION_FOLDER}/ name the operation, then the part)", *trailer,
@@ -417,7 +447,7 @@ class InvoicespecItem(pytest.Item):
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Read ``[tool.invoicespec.fixtures]`` once; a bad configuration stops the run with a usage error."""
     config = session.config
-    config.stash[_SETTINGS] = _Settings(config.rootpath, _read_configuration(config.rootpath / "pyproject.toml"))
+    config.stash[_SETTINGS] = _Settings(config, config.rootpath, _read_configuration(config.rootpath / "pyproject.toml"))
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> InvoicespecFile | None:

@@ -24,7 +24,7 @@ the schema's minimal payload. Only public Hypothesis APIs are used.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 try:
     from hypothesis import strategies as st
@@ -39,26 +39,37 @@ from invoicespec.testing.faults import _COMMON_KINDS, _Mutations
 from invoicespec.engine.descend import resolver_of
 from invoicespec.engine.validator import kind_of
 
+if TYPE_CHECKING:
+    from invoicespec._contracts import Catalog
+    from invoicespec.engine.validator import Validator
+
 __all__ = ["faults", "payloads"]
 
 
-def payloads(operation: str, part: str = "request") -> st.SearchStrategy[Any]:
-    """A strategy of valid instances of one part of an operation.
+def _validator(operation: str, part: str, catalog: Catalog | None) -> Validator:
+    return invoicespec.validator(operation, part) if catalog is None else catalog.validator(operation, part)
+
+
+def payloads(operation: str, part: str = "request", *, catalog: Catalog | None = None) -> st.SearchStrategy[Any]:
+    """A strategy of valid instances of one part of an operation (of ``catalog``, by default the shipped one:
+    pass the one :func:`invoicespec.load_catalog` gave for operations of your own).
 
     Raises :class:`~invoicespec.UnknownOperation` or :class:`~invoicespec.UnknownPart`
     at once for names that do not exist.
     """
-    validator = invoicespec.validator(operation, part)
-    return _payloads(validator.operation, validator.part)
+    validator = _validator(operation, part, catalog)
+    return _payloads(validator.operation, validator.part, catalog=catalog)
 
 
 @lru_cache(maxsize=None)
-def _payloads(operation: str, part: str, rich: bool = False) -> st.SearchStrategy[Any]:
+def _payloads(operation: str, part: str, rich: bool = False, catalog: Catalog | None = None) -> st.SearchStrategy[Any]:
     """Valid payloads; ``rich`` ones carry every optional field (to reach every rule, in tests)."""
-    validator = invoicespec.validator(operation, part)
+    validator = _validator(operation, part, catalog)
     inner = validator._jsonschema
     builder = _Builder(inner, request=part.startswith("request"), rich=rich)
     strategy = builder.build([(inner.schema, resolver_of(inner))])
+    if _ungenerated_keywords(inner):  # values drawn without that keyword's rule: keep those that hold it
+        strategy = strategy.filter(validator.is_valid)
     kind = kind_of(part)
     if kind == "headers":
         strategy = strategy.flatmap(_vary_header_case)
@@ -67,7 +78,22 @@ def _payloads(operation: str, part: str, rich: bool = False) -> st.SearchStrateg
     return strategy
 
 
-def faults(operation: str, part: str = "request") -> st.SearchStrategy[tuple[Any, str, str]]:
+def _ungenerated_keywords(inner: Any) -> set[str]:
+    """The keywords of your own that the part's schemas use and that have no generator (``generate_value``,
+    ``arrange`` or ``unique_key``): the strategies then filter through the validator."""
+    from invoicespec.catalog.load import reachable
+    from invoicespec.keywords.registry import REGISTRY, SHIPPED
+
+    ungenerated = {name for name, keyword in REGISTRY.items() if name not in SHIPPED
+                   and keyword.generate_value is None and keyword.arrange is None and keyword.unique_key is None}
+    if not ungenerated:
+        return set()
+    return {name for schema, _ in reachable([(inner.schema, resolver_of(inner))]) for name in ungenerated & set(schema)}
+
+
+def faults(
+    operation: str, part: str = "request", *, catalog: Catalog | None = None,
+) -> st.SearchStrategy[tuple[Any, str, str]]:
     """A strategy of ``(instance, expected_path, keyword)``: a valid instance with one constraint broken.
 
     The instance is drawn from :func:`payloads`, then one of the mutations its schema
@@ -79,15 +105,15 @@ def faults(operation: str, part: str = "request") -> st.SearchStrategy[tuple[Any
     read-only field added, a variant's discriminator given a value no variant takes
     (reported as ``type`` or ``enum`` at the field), ... The validator reports ``keyword`` at ``expected_path``
     (a JSON Pointer), and nowhere else. For a part that accepts any JSON value, the
-    fault is a value that is not JSON (NaN).
+    fault is a value that is not JSON (NaN). ``catalog`` as for :func:`payloads`.
     """
-    validator = invoicespec.validator(operation, part)
-    return _faults(validator.operation, validator.part)
+    validator = _validator(operation, part, catalog)
+    return _faults(validator.operation, validator.part, catalog)
 
 
 @lru_cache(maxsize=None)
-def _faults(operation: str, part: str) -> st.SearchStrategy[tuple[Any, str, str]]:
-    validator = invoicespec.validator(operation, part)
+def _faults(operation: str, part: str, catalog: Catalog | None = None) -> st.SearchStrategy[tuple[Any, str, str]]:
+    validator = _validator(operation, part, catalog)
     walker = _Mutations(validator)
 
     def pick(payload: Any) -> st.SearchStrategy[tuple[Any, str, str]]:
@@ -99,4 +125,4 @@ def _faults(operation: str, part: str) -> st.SearchStrategy[tuple[Any, str, str]
             lambda keyword: st.sampled_from(by_keyword[keyword])
         ).map(lambda mutation: mutation.apply(payload))
 
-    return _payloads(operation, part).flatmap(pick)
+    return _payloads(operation, part, catalog=catalog).flatmap(pick)

@@ -274,16 +274,23 @@ def _check(validator: Draft202012Validator, document: Any, relative: str) -> Non
     raise SchemaError(f"{relative}: at {where}: {message}")
 
 
-def _operation(relative: str, manifest: Mapping[str, Any], documents: Mapping[str, Schema]) -> Operation:
+def _operation(
+    relative: str, manifest: Mapping[str, Any], documents: Mapping[str, Schema],
+    uris: Mapping[str, str] | None = None, shown: str | None = None,
+) -> Operation:
+    """The operation a manifest describes; ``uris`` maps the paths of a folder of one's own to their ``$id``s
+    (the shipped ones are ``BASE_URI`` + path), and ``shown`` names the manifest in messages."""
+    shown = shown or relative
     folders = relative.split("/")
     if len(folders) != 3:
-        raise SchemaError(f"{relative}: a manifest must sit at <api>/<operation>/{MANIFEST_NAME}")
+        raise SchemaError(f"{shown}: a manifest must sit at <api>/<operation>/{MANIFEST_NAME}")
     api, name = folders[0], folders[1]
     parts: dict[str, PartSpec] = {}
     for part_name, spec in manifest["parts"].items():
-        uri = f"{BASE_URI}{api}/{name}/{spec['schema']}"
+        path = f"{api}/{name}/{spec['schema']}"
+        uri = BASE_URI + path if uris is None else uris.get(path, "")
         if uri not in documents:
-            raise SchemaError(f"{relative}: part {part_name!r} names {spec['schema']!r}, which does not exist")
+            raise SchemaError(f"{shown}: part {part_name!r} names {spec['schema']!r}, which does not exist")
         parts[part_name] = PartSpec(
             name=part_name,
             schema_uri=uri,
@@ -296,7 +303,7 @@ def _operation(relative: str, manifest: Mapping[str, Any], documents: Mapping[st
         method=manifest["method"],
         path=manifest["path"],
         summary=manifest["summary"],
-        docs=tuple(manifest["docs"]),
+        docs=tuple(manifest.get("docs", ())),
         parts=MappingProxyType(dict(sorted(parts.items(), key=lambda item: part_order(item[0])))),
         description=manifest.get("description", ""),
         security=manifest.get("security", ""),
@@ -363,7 +370,7 @@ def _check_references(registry: Registry, uri: str, document: Schema, relative: 
             except Unresolvable:
                 raise SchemaError(
                     f"{relative}: at {format_pointer(where) or '(root)'}: {keyword} {ref!r} does not lead to a "
-                    "shipped schema (nothing outside the schema folder is ever retrieved)"
+                    "shipped schema or a file of the loaded folders (nothing else is ever retrieved)"
                 ) from None
 
 

@@ -26,7 +26,6 @@ from collections.abc import Generator, Iterator, Sequence
 from concurrent.futures import BrokenExecutor
 from typing import Any, NamedTuple, TextIO, Union
 
-import invoicespec
 from invoicespec.engine.validator import Validator
 from invoicespec.io.files import MAX_DOCUMENT_BYTES, PayloadFileError, parse_json_bytes, parse_text, read_payload
 from invoicespec.io.inputs import JSONL_SUFFIXES, Meta, Source, Task, expand_inputs, tasks_of
@@ -110,13 +109,14 @@ _WORKER_CHECKER: Validator | None = None
 _WORKER_MAX_BYTES = MAX_DOCUMENT_BYTES
 
 
-def _init_worker(operation: str, part: str, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
-    """In each worker, once: build the validator by name (compiled once per worker, not per record)."""
+def _init_worker(checker: Validator, max_bytes: int = MAX_DOCUMENT_BYTES) -> None:
+    """In each worker, once: the validator, which unpickles by name (its catalog's folders, its operation and
+    part) and compiles once per worker, not per record; and the size limit of payload files."""
     global _WORKER_CHECKER, _WORKER_MAX_BYTES
     _WORKER_MAX_BYTES = max_bytes
     # Ctrl-C is the parent's to handle: it stops the pool. Workers dying of it would print tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_CHECKER = invoicespec.validator(operation, part)
+    _WORKER_CHECKER = checker
 
 
 def _check_chunk(tasks: list[Task]) -> list[Result]:
@@ -175,7 +175,7 @@ def _start_pool(checker: Validator, jobs: int, max_bytes: int = MAX_DOCUMENT_BYT
             except (AttributeError, OSError, ValueError):
                 pass
     executor = ProcessPoolExecutor(
-        jobs, mp_context=context, initializer=_init_worker, initargs=(checker.operation, checker.part, max_bytes)
+        jobs, mp_context=context, initializer=_init_worker, initargs=(checker, max_bytes)
     )
     executor.submit(int)  # with fork, every worker is started now, while this process is single-threaded
     return executor

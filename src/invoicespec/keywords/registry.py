@@ -26,7 +26,7 @@ from invoicespec.keywords import (
 )
 from invoicespec.keywords.keyword import Keyword
 
-__all__ = ["REGISTRY", "derived", "register", "unregister"]
+__all__ = ["REGISTRY", "SHIPPED", "derived", "register", "unregister"]
 
 _KEYWORDS: dict[str, Keyword] = {
     keyword.name: keyword
@@ -44,6 +44,8 @@ _KEYWORDS: dict[str, Keyword] = {
     )
 }
 _SHIPPED = frozenset(_KEYWORDS)
+#: The names of the keywords that ship with the library.
+SHIPPED = _SHIPPED
 #: Keyword name -> :class:`Keyword`: the shipped ones in the order the vocabulary lists them, then the
 #: registered ones in the order of registration.
 REGISTRY: Mapping[str, Keyword] = MappingProxyType(_KEYWORDS)

@@ -35,6 +35,7 @@ from invoicespec.keywords import registry
 from invoicespec.rules.pointer import format_pointer, parse_pointer
 
 if TYPE_CHECKING:
+    from invoicespec._contracts import Catalog as PublicCatalog
     from invoicespec.catalog.load import Schema
 
 __all__ = [
@@ -324,7 +325,8 @@ def _description(operation: Operation, catalog: Catalog, names: Mapping[str, str
     note = _headers_note(operation, catalog, names, bearer)
     if note:
         paragraphs.append(note)
-    paragraphs.append("Sources: " + ", ".join(operation.docs) + ".")
+    if operation.docs:  # optional in a manifest of one's own
+        paragraphs.append("Sources: " + ", ".join(operation.docs) + ".")
     return "\n\n".join(paragraphs)
 
 
@@ -340,8 +342,9 @@ def _operation(
         "summary": operation.summary,
         "description": _description(operation, catalog, names, bearer),
         "tags": [operation.id.split(".")[0]],
-        "externalDocs": {"description": "The vendor's reference page", "url": operation.docs[0]},
     }
+    if operation.docs:  # optional in a manifest of one's own
+        result["externalDocs"] = {"description": "The vendor's reference page", "url": operation.docs[0]}
     parameters = _parameters(operation, catalog, names)
     if parameters:
         result["parameters"] = parameters
@@ -374,14 +377,18 @@ def _operation(
     return result, schemes
 
 
-def openapi_document(catalog: Catalog | None = None) -> dict[str, Any]:
-    """The OpenAPI 3.1 document of every operation (of the shipped schemas by default).
+def openapi_document(catalog: Catalog | PublicCatalog | None = None) -> dict[str, Any]:
+    """The OpenAPI 3.1 document of every operation (of the shipped schemas by default, or of the catalog
+    :func:`invoicespec.load_catalog` gave).
 
     Deterministic: the same schemas always give the same document, key order included.
     Raises :class:`~invoicespec.SchemaError` when two operations share a path, or a
     ``$ref`` or a path parameter cannot be expressed in the document.
     """
-    catalog = catalog or shipped()
+    if catalog is None:
+        catalog = shipped()
+    elif not isinstance(catalog, Catalog):  # the public Catalog: its checked documents and manifests
+        catalog = catalog.loaded
     schemas, names = _components(catalog)
     paths: dict[str, dict[str, Any]] = {}
     owners: dict[str, str] = {}  # path -> operation id

@@ -13,6 +13,7 @@ from invoicespec.outputs.docs.walk import INFERENCE, PartWalk, documented
 from invoicespec.outputs.docs.words import code
 
 if TYPE_CHECKING:
+    from invoicespec._contracts import Catalog
     from invoicespec.catalog.load import Operation, Schema
 
 __all__ = ["describe_part", "legend", "reference"]
@@ -86,20 +87,20 @@ def describe_part(schema: Schema, resolver: Any, *, operation: str, part: str, d
     )
 
 
-def _describe_operation(operation_id: str) -> OperationDoc:
-    import invoicespec
-    from invoicespec.catalog.load import shipped
+def _describe_operation(operation_id: str, catalog: Catalog) -> OperationDoc:
+    from invoicespec.catalog.load import BASE_URI
     from invoicespec.engine.descend import resolver_of
 
-    catalog = shipped()
-    info = invoicespec.operation_info(operation_id)
+    info = catalog.operation_info(operation_id)
+    files = catalog.loaded.files
     parts = []
     for name, spec in info.parts.items():
-        validator = invoicespec.validator(operation_id, name)
+        validator = catalog.validator(operation_id, name)
         inner = validator._jsonschema
+        shipped = spec.schema_uri.startswith(BASE_URI)  # a folder of one's own: the path in that folder
         parts.append(describe_part(
             inner.schema, resolver_of(inner), operation=operation_id, part=name, description=spec.description,
-            media_type=spec.media_type, schema_file="schemas/" + catalog.files.get(spec.schema_uri, ""),
+            media_type=spec.media_type, schema_file=("schemas/" if shipped else "") + files.get(spec.schema_uri, ""),
             examples=validator.examples,
         ))
     return OperationDoc(
@@ -123,8 +124,9 @@ def _inferences(info: Operation, parts: list[PartDoc]) -> tuple[Inference, ...]:
     return tuple(Inference(text, tuple(dict.fromkeys(locations))) for text, locations in found.items())
 
 
-def reference() -> tuple[OperationDoc, ...]:
-    """The reference model of every shipped operation, in operation order."""
-    import invoicespec
+def reference(catalog: Catalog | None = None) -> tuple[OperationDoc, ...]:
+    """The reference model of every operation of ``catalog`` (by default the shipped one), in operation order."""
+    from invoicespec._contracts import _shipped_catalog
 
-    return tuple(_describe_operation(operation) for operation in invoicespec.operations())
+    catalog = catalog or _shipped_catalog()
+    return tuple(_describe_operation(operation, catalog) for operation in catalog.operations())

@@ -16,6 +16,8 @@ from invoicespec.outputs.docs.walk import documented
 
 if TYPE_CHECKING:
     from jinja2 import Environment
+
+    from invoicespec._contracts import Catalog
     from markupsafe import Markup
 
 __all__ = ["build_docs", "jinja_environment", "render_part"]
@@ -115,13 +117,14 @@ def render_part(part: PartDoc, markup: str = "md") -> str:
     return jinja_environment().get_template(template).render(part=part)
 
 
-def build_docs(out_dir: Path) -> list[Path]:
-    """Write ``index.md``, one ``<operation id>.md`` per operation and ``index.html`` into ``out_dir``.
+def build_docs(out_dir: Path, catalog: Catalog | None = None) -> list[Path]:
+    """Write ``index.md``, one ``<operation id>.md`` per operation and ``index.html`` into ``out_dir``, for the
+    operations of ``catalog`` (by default the shipped ones).
 
     Returns the paths written, sorted. The output depends only on the schemas.
     """
     environment = jinja_environment()
-    operations = reference()
+    operations = reference(catalog)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     pages = {"index.md": environment.get_template("index.md.j2").render(operations=operations),
