@@ -39,7 +39,7 @@ from invoicespec.testing.faults import _COMMON_KINDS, _Mutations
 from invoicespec.engine.descend import resolver_of
 from invoicespec.engine.validator import kind_of
 
-__all__ = ["faults", "payloads"]
+__all__ = ["faults", "payloads", "strategy_of"]
 
 
 def payloads(operation: str, part: str = "request") -> st.SearchStrategy[Any]:
@@ -55,8 +55,13 @@ def payloads(operation: str, part: str = "request") -> st.SearchStrategy[Any]:
 @lru_cache(maxsize=None)
 def _payloads(operation: str, part: str, rich: bool = False) -> st.SearchStrategy[Any]:
     """Valid payloads; ``rich`` ones carry every optional field (to reach every rule, in tests)."""
-    validator = invoicespec.validator(operation, part)
+    return strategy_of(invoicespec.validator(operation, part), rich=rich)
+
+
+def strategy_of(validator: invoicespec.Validator, rich: bool = False) -> st.SearchStrategy[Any]:
+    """Valid instances of ``validator``'s part, for a validator of any catalog (the mock's ``--schemas``)."""
     inner = validator._jsonschema
+    part = validator.part
     builder = _Builder(inner, request=part.startswith("request"), rich=rich)
     strategy = builder.build([(inner.schema, resolver_of(inner))])
     kind = kind_of(part)
