@@ -6,6 +6,7 @@
     invoicespec normalize OPERATION [--part PART] FILE
     invoicespec docs --out DIR
     invoicespec openapi [--out FILE]
+    invoicespec mock [--host HOST] [--port N] [--seed N] [--schemas DIR] [--no-violations-header]
 
 Files are JSON or YAML (by extension; otherwise JSON, then YAML); ``-`` reads
 standard input. For a part whose media type is ``text/plain`` the file's text is
@@ -88,11 +89,59 @@ def _parser() -> argparse.ArgumentParser:
     openapi = commands.add_parser("openapi", help="print (or write) one OpenAPI 3.1 document for every operation")
     openapi.add_argument("--out", metavar="FILE", help="write the document here instead of standard output")
 
+    _add_mock(commands)
+
     normalize = commands.add_parser("normalize", help="print the normalized form of a valid payload as JSON")
     normalize.add_argument("operation", metavar="OPERATION", help="an operation id, such as getbill.create_debt")
     normalize.add_argument("file", metavar="FILE", help="a JSON or YAML payload file; - is stdin")
     normalize.add_argument("--part", default="request", help="the part to normalize (default: request)")
     return parser
+
+
+def _whole_number(text: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, not {text!r}")
+    return int(text)
+
+
+def _add_mock(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    mock = commands.add_parser(
+        "mock", help="serve every operation as a contract mock over HTTP (needs invoicespec[mock])",
+        description="Serve every operation of the catalog: a valid request gets the documented success with a "
+                    "body from the contract, an invalid one the most fitting documented client error with the "
+                    "violations (and an invoicespec-violations header). Prefer: code=NNN, example=N or "
+                    "dynamic=true asks for another documented answer. One log line per exchange on stderr.",
+    )
+    mock.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    mock.add_argument("--port", type=_whole_number, default=8000, metavar="N", help="the port (default 8000; 0: any free)")
+    mock.add_argument("--seed", type=_whole_number, default=0, metavar="N",
+                      help="picks among the documented bodies; the same seed and request get the same answer")
+    mock.add_argument("--schemas", metavar="DIR", help="serve the operations of this schema folder instead")
+    mock.add_argument("--no-violations-header", dest="violations_header", action="store_false",
+                      help="leave out the invoicespec-violations header")
+
+
+def _mock(args: argparse.Namespace, err: TextIO) -> int:
+    import logging
+    from pathlib import Path
+
+    try:
+        import uvicorn
+
+        from invoicespec.live.app import create_app
+    except ImportError as error:
+        print(f"invoicespec: error: {error}", file=err)
+        return EXIT_USAGE
+    from invoicespec.catalog.load import load_catalog
+
+    if args.schemas and not Path(args.schemas).is_dir():
+        print(f"invoicespec: error: {args.schemas} is not a folder of schemas", file=err)
+        return EXIT_USAGE
+    catalog = load_catalog(Path(args.schemas)) if args.schemas else None
+    app = create_app(seed=args.seed, catalog=catalog, violations_header_on=args.violations_header)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=err)
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
+    return EXIT_VALID
 
 
 def _print_errors(errors: Sequence[Error], out: TextIO) -> None:
@@ -178,6 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _docs(args, out)
         if args.command == "openapi":
             return _openapi(args, out)
+        if args.command == "mock":
+            return _mock(args, err)
         return _normalize(args, out, err)
     except InvoicespecError as error:  # unknown operation or part, broken schema folder
         print(f"invoicespec: error: {error}", file=err)

@@ -23,7 +23,7 @@ from invoicespec.io.files import PayloadFileError, parse_json
 from invoicespec._errors import Error, InvalidPayload
 
 __all__ = [
-    "MAX_BODY_BYTES", "Contract", "ContractWarning", "Exchange", "Policy", "Route", "Violation", "parse_body",
+    "MAX_BODY_BYTES", "CallChecker", "Contract", "ContractWarning", "Exchange", "Policy", "Route", "Violation", "parse_body",
 ]
 
 #: The largest request body the mock reads (10 MB); a larger one is answered 413 without reading on.
@@ -220,7 +220,7 @@ class Contract:
         if checker is None:
             documented = ", ".join(name.removeprefix("response.") for name in operation.parts
                                    if name.startswith("response."))
-            return [Violation(part, Error("", "x-status", f"{operation.id} documents no response {status}: "
+            return [Violation(part, Error("", "status", f"{operation.id} documents no response {status}: "
                                                              f"it documents {documented}"))]
         if checker.media_type == "text/plain":
             body: Any = raw_body.decode("utf-8", "replace")
@@ -253,3 +253,32 @@ def check_policy(name: str, value: Any) -> Policy:
         raise ValueError(f"{name} must be one of {', '.join(POLICIES)}, not {value!r}")
     policy: Policy = value
     return policy
+
+
+class CallChecker:
+    """What a validating client does around each call, whatever its HTTP library: check the request, then
+    the answer, and apply the policies."""
+
+    def __init__(self, catalog: Catalog | None = None, *, check_responses: bool = True,
+                 on_request: Policy = "raise", on_response: Policy = "raise") -> None:
+        self.contract = Contract(catalog)
+        self.check_responses = check_responses
+        self.on_request = check_policy("on_request", on_request)
+        self.on_response = check_policy("on_response", on_response)
+        self.violations: list[InvalidPayload] = []
+
+    def check_request(self, method: str, path: str, headers: Iterable[tuple[str, str]],
+                      raw_body: bytes) -> Operation | None:
+        """Check a request about to be sent; its operation, or None when it matches none (it then passes)."""
+        found = self.contract.find(method, path)
+        if found is None:
+            return None
+        route, parameters = found
+        exchange = self.contract.check_request(route, parameters, headers, raw_body)
+        settle(exchange.violations, self.on_request, route.operation.id, self.violations)
+        return route.operation
+
+    def check_response(self, operation: Operation, status: int, raw_body: bytes) -> None:
+        """Check the answer to a request of ``operation``."""
+        settle(self.contract.check_response(operation, status, raw_body), self.on_response, operation.id,
+               self.violations)
