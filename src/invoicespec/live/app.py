@@ -34,6 +34,7 @@ __all__ = ["VIOLATIONS_HEADER", "create_app", "running"]
 VIOLATIONS_HEADER = "invoicespec-violations"
 #: The violations header stays below this many bytes (servers and proxies refuse headers of 8 KB and more).
 MAX_VIOLATIONS_HEADER = 4096
+_DRAINED_LIMITS = 4
 _METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE"]
 log = logging.getLogger("invoicespec.mock")
 
@@ -43,16 +44,22 @@ class _TooLarge(Exception):
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, or _TooLarge past ``limit`` bytes: then the rest is read and dropped up to a few times the
+    limit (a client still sending when the answer comes would see the connection reset, not the 413)."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise _TooLarge
+    too_large = declared.isdigit() and int(declared) > limit
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > limit:
-            raise _TooLarge
+        if size > limit * _DRAINED_LIMITS:
+            break
+        if too_large or size > limit:
+            too_large = True
+            continue
         chunks.append(chunk)
+    if too_large:
+        raise _TooLarge
     return b"".join(chunks)
 
 
