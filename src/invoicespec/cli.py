@@ -104,7 +104,7 @@ def _whole_number(text: str) -> int:
     return int(text)
 
 
-def _add_mock(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_mock(commands: argparse._SubParsersAction[_Parser]) -> None:
     mock = commands.add_parser(
         "mock", help="serve every operation as a contract mock over HTTP (needs invoicespec[mock])",
         description="Serve every operation of the catalog: a valid request gets the documented success with a "
