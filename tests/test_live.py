@@ -82,6 +82,12 @@ def test_header_names_are_case_insensitive_and_a_server_prefix_is_fine(client):
     assert response.status_code == 201
 
 
+def test_a_declared_header_sent_twice_is_a_violation(client):
+    response = client.post(GETBILL, json=DEBT, headers=[("Authorization", "Bearer a"), ("authorization", "Bearer b")])
+    assert response.status_code == 401
+    assert [(v["path"], v["keyword"]) for v in violations_of(response)][0] == ("/authorization", "x-headers")
+
+
 def test_path_parameters_are_read_through_the_path_part(client):
     path, headers, body = valid_call("riverty.create_receivable")
     response = client.post("/v1/clients/0/receivables", json=body, headers=headers)

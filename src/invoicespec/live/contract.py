@@ -153,6 +153,7 @@ class Contract:
             (_route(operation) for operation in operations), key=lambda route: -len(route.template)))
         self._validators: dict[tuple[str, str], Validator] = {}
         self._lock = threading.Lock()
+        self._declared_headers: dict[str, frozenset[str]] = {}
 
     def validator(self, operation: Operation, part: str) -> Validator | None:
         """The validator of ``part``, or of its status class (``response.4XX`` for ``response.404``); None
@@ -193,7 +194,9 @@ class Contract:
     ) -> Exchange:
         """Check a request whole: path parameters, headers and body, every violation collected."""
         operation = route.operation
-        exchange = Exchange(route, dict(parameters), _header_map(headers), None)
+        lines = list(headers)
+        exchange = Exchange(route, dict(parameters), _header_map(lines), None)
+        exchange.violations += [Violation("request.headers", error) for error in self._repeated(operation, lines)]
         checks: list[tuple[str, Any]] = [("request.path", exchange.parameters), ("request.headers", exchange.headers)]
         request = self.validator(operation, "request")
         if request is not None:
@@ -212,6 +215,20 @@ class Contract:
                 exchange.violations += [Violation(part, error) for error in checker.errors(instance)]
         exchange.violations.sort(key=lambda v: part_order(v.part))
         return exchange
+
+    def _repeated(self, operation: Operation, lines: list[tuple[str, str]]) -> list[Error]:
+        """A header the contract declares, sent on several lines: HTTP would join the values with commas,
+        which the vendor reads as one malformed value (a token, an id) or refuses."""
+        declared = self._declared_headers.get(operation.id)
+        if declared is None:
+            checker = self.validator(operation, "request.headers")
+            names = checker.schema.get("properties", {}) if checker is not None else {}
+            declared = self._declared_headers[operation.id] = frozenset(names)
+        seen: dict[str, int] = {}
+        for name, _ in lines:
+            seen[name.lower()] = seen.get(name.lower(), 0) + 1
+        return [Error(f"/{name}", "x-headers", f"the header {name!r} is given {count} times")
+                for name, count in seen.items() if count > 1 and name in declared]
 
     def check_response(self, operation: Operation, status: int, raw_body: bytes) -> list[Violation]:
         """Check an answer against ``response.<status>`` (or its class); an undocumented status is a violation."""
