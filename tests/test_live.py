@@ -19,22 +19,12 @@ import requests
 import invoicespec
 from invoicespec.httpx import AsyncValidatingTransport, ContractWarning, ValidatingTransport
 from invoicespec.live.app import MAX_VIOLATIONS_HEADER, running
+from invoicespec.live.contract import example_request
 from invoicespec.requests import ValidatingAdapter
 
 GETBILL = "/external-api/v1/debts"
 TOKEN = {"Authorization": "Bearer gb_test_123"}
 DEBT = {"firstname": "Paul", "lastname": "Martin", "phone": "06 12 34 56 78", "amount": 420, "currency": "EUR"}
-
-
-def valid_call(operation):
-    """A valid request of ``operation`` from its examples: (path, headers, body)."""
-    info = invoicespec.operation_info(operation)
-    path = info.path
-    if "request.path" in info.parts:
-        for name, value in invoicespec.validator(operation, "request.path").examples[0].items():
-            path = path.replace("{" + name + "}", str(value))
-    headers = invoicespec.validator(operation, "request.headers").examples[0]
-    return path, headers, invoicespec.validator(operation, "request").examples[0]
 
 
 def violations_of(response):
@@ -57,7 +47,7 @@ def client(invoicespec_mock):
 
 @pytest.mark.parametrize("operation", invoicespec.operations())
 def test_a_valid_request_gets_the_documented_success(client, operation):
-    path, headers, body = valid_call(operation)
+    path, headers, body = example_request(operation)
     response = client.post(path, json=body, headers=headers)
     success = min(int(p[9:]) for p in invoicespec.parts(operation) if p.startswith("response.2"))
     assert response.status_code == success
@@ -66,7 +56,7 @@ def test_a_valid_request_gets_the_documented_success(client, operation):
 
 
 def test_the_same_request_gets_the_same_answer_and_the_seed_picks_it():
-    path, headers, body = valid_call("pennylane.create_customer_invoice")
+    path, headers, body = example_request("pennylane.create_customer_invoice")
     answers = set()
     for seed in range(6):
         with running(seed=seed) as url:
@@ -89,7 +79,7 @@ def test_a_declared_header_sent_twice_is_a_violation(client):
 
 
 def test_path_parameters_are_read_through_the_path_part(client):
-    path, headers, body = valid_call("riverty.create_receivable")
+    path, headers, body = example_request("riverty.create_receivable")
     response = client.post("/v1/clients/0/receivables", json=body, headers=headers)
     assert response.status_code == 400
     assert violations_of(response) == [{"part": "request.path", "path": "/clientId", "keyword": "minimum",
@@ -100,7 +90,7 @@ def test_path_parameters_are_read_through_the_path_part(client):
 
 @pytest.mark.parametrize("operation", ["getbill.create_debt", "pigello.create_debt_invoice"])
 def test_a_missing_credential_gets_401(client, operation):
-    path, _, body = valid_call(operation)
+    path, _, body = example_request(operation)
     response = client.post(path, json=body)
     assert response.status_code == 401
     assert {v["part"] for v in violations_of(response)} == {"request.headers"}
@@ -119,7 +109,7 @@ def test_a_bad_body_gets_the_documented_400_with_every_violation_in_the_vendor_s
 
 
 def test_a_class_part_answers_when_no_400_is_documented(client):
-    path, headers, body = valid_call("nitrobox.create_deposit_invoice")
+    path, headers, body = example_request("nitrobox.create_deposit_invoice")
     response = client.post(path, json={**body, "currency": 7}, headers=headers)
     assert response.status_code == 400
     assert invoicespec.errors("nitrobox.create_deposit_invoice", response.json(), "response.4XX") == []
@@ -128,7 +118,7 @@ def test_a_class_part_answers_when_no_400_is_documented(client):
 
 
 def test_an_operation_without_a_documented_client_error_answers_a_problem(client):
-    path, headers, body = valid_call("pigello.create_debt_invoice")
+    path, headers, body = example_request("pigello.create_debt_invoice")
     response = client.post(path, json={**body, "kind": "nope"}, headers=headers)
     assert response.status_code == 422
     assert response.headers["content-type"] == "application/problem+json"
@@ -169,7 +159,7 @@ def test_a_wrong_method_is_a_405_and_an_unknown_route_a_404_listing_the_routes(c
 
 def test_the_violations_header_is_capped(client):
     lines = [{"label": 1, "quantity": "x", "unit": 5, "vat_rate": None}] * 200
-    path, headers, body = valid_call("pennylane.create_customer_invoice")
+    path, headers, body = example_request("pennylane.create_customer_invoice")
     response = client.post(path, json={**body, "invoice_lines": lines}, headers=headers)
     assert response.status_code in (400, 422)
     header = response.headers["invoicespec-violations"]
@@ -190,7 +180,7 @@ def test_prefer_code_asks_for_a_documented_answer(client, prefer, status):
 
 
 def test_prefer_example_and_dynamic(client):
-    path, headers, body = valid_call("pigello.create_debt_invoice")
+    path, headers, body = example_request("pigello.create_debt_invoice")
     examples = invoicespec.validator("pigello.create_debt_invoice", "response.201").examples
     for index, example in enumerate(examples):
         response = client.post(path, json=body, headers={**headers, "Prefer": f"example={index}"})
@@ -332,7 +322,7 @@ def test_httpx_async(invoicespec_mock, vendor):
     async def calls():
         transport = AsyncValidatingTransport()
         async with httpx.AsyncClient(base_url=invoicespec_mock, transport=transport) as client:
-            path, headers, body = valid_call("riverty.create_receivable")
+            path, headers, body = example_request("riverty.create_receivable")
             answers = await asyncio.gather(*(client.post(path, json=body, headers=headers) for _ in range(5)))
             assert {a.status_code for a in answers} == {200}
             with pytest.raises(invoicespec.InvalidPayload) as raised:

@@ -27,19 +27,14 @@ from typing import Any
 import httpx
 
 import invoicespec
+from invoicespec.live.contract import example_request
 
 
 def calls() -> list[tuple[str, dict[str, str], Any, bool]]:
     """One valid and one invalid request per operation: (path, headers, body, valid)."""
     made = []
     for operation in invoicespec.operations():
-        info = invoicespec.operation_info(operation)
-        path = info.path
-        if "request.path" in info.parts:
-            for name, value in invoicespec.validator(operation, "request.path").examples[0].items():
-                path = path.replace("{" + name + "}", str(value))
-        headers = invoicespec.validator(operation, "request.headers").examples[0]
-        body = invoicespec.validator(operation, "request").examples[0]
+        path, headers, body = example_request(operation)
         made.append((path, headers, body, True))
         made.append((path, headers, {**body, "unknown_field_for_the_load_test": 1}
                      if isinstance(body, dict) else None, False))

@@ -40,6 +40,7 @@ import httpx
 from hypothesis import HealthCheck, Phase, given, settings
 
 import invoicespec
+from invoicespec.live.contract import example_request
 from invoicespec.outputs.openapi import openapi_document
 from invoicespec.strategies import faults
 
@@ -59,21 +60,13 @@ def _draw(strategy: Any, count: int) -> list[Any]:
     return drawn[:count]
 
 
-def _path(operation: str, parameters: dict[str, Any]) -> str:
-    path = invoicespec.operation_info(operation).path
-    for name, value in parameters.items():
-        path = path.replace("{" + name + "}", str(value))
-    return path
-
-
 def requests_of(operation: str, count: int) -> tuple[list[Call], list[tuple[str, Call]]]:
     """The valid calls, and the invalid ones with the keyword each breaks."""
     info = invoicespec.operation_info(operation)
     parameters = (invoicespec.validator(operation, "request.path").examples[0]
                   if "request.path" in info.parts else {})
-    headers = invoicespec.validator(operation, "request.headers").examples[0]
+    path, headers, _ = example_request(operation)
     bodies = invoicespec.validator(operation, "request").examples
-    path = _path(operation, parameters)
     valid = [(path, headers, body) for body in bodies]
     invalid: list[tuple[str, Call]] = []
     for body, _, keyword in _draw(faults(operation), count):
@@ -85,7 +78,7 @@ def requests_of(operation: str, count: int) -> tuple[list[Call], list[tuple[str,
         for fault, _, keyword in _draw(faults(operation, "request.path"), count // 6):
             if isinstance(fault, dict) and all(isinstance(v, (str, int)) and str(v) and "/" not in str(v)
                                                for v in fault.values()) and set(fault) == set(parameters):
-                invalid.append((keyword, (_path(operation, fault), headers, bodies[0])))
+                invalid.append((keyword, (example_request(operation, fault)[0], headers, bodies[0])))
     return valid, invalid
 
 

@@ -65,7 +65,7 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 #: Public modules, imported on demand; the sub-packages (catalog, engine, keywords ...) are the implementation.
-_PUBLIC_MODULES = ("cli", "dask", "pytest_plugin", "strategies")
+_PUBLIC_MODULES = ("cli", "dask", "httpx", "pytest_plugin", "requests", "strategies")
 
 
 def __dir__() -> list[str]:

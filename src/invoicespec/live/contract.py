@@ -23,7 +23,7 @@ from invoicespec.io.files import PayloadFileError, parse_json
 from invoicespec._errors import Error, InvalidPayload
 
 __all__ = [
-    "MAX_BODY_BYTES", "CallChecker", "Contract", "ContractWarning", "Exchange", "Policy", "Route", "Violation", "parse_body",
+    "MAX_BODY_BYTES", "CallChecker", "Contract", "example_request", "ContractWarning", "Exchange", "Policy", "Route", "Violation", "parse_body",
 ]
 
 #: The largest request body the mock reads (10 MB); a larger one is answered 413 without reading on.
@@ -299,3 +299,17 @@ class CallChecker:
         """Check the answer to a request of ``operation``."""
         settle(self.contract.check_response(operation, status, raw_body), self.on_response, operation.id,
                self.violations)
+
+
+def example_request(operation: str, parameters: Mapping[str, Any] | None = None) -> tuple[str, dict[str, str], Any]:
+    """A valid request of a shipped operation from its examples: the path (its parameters filled in from
+    ``parameters``, by default the ``request.path`` part's first example), the headers and the body."""
+    info = invoicespec.operation_info(operation)
+    if parameters is None:
+        parameters = (invoicespec.validator(operation, "request.path").examples[0]
+                      if "request.path" in info.parts else {})
+    path = info.path
+    for name, value in parameters.items():
+        path = path.replace("{" + name + "}", str(value))
+    return path, invoicespec.validator(operation, "request.headers").examples[0], \
+        invoicespec.validator(operation, "request").examples[0]
