@@ -138,7 +138,8 @@ def running(host: str = "127.0.0.1", port: int = 0, **options: Any) -> Iterator[
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     listener.bind((host, port))
-    config = uvicorn.Config(create_app(**options), log_level="warning", access_log=False, lifespan="off")
+    # log_config=None: the host process (a test run) keeps its own logging set-up.
+    config = uvicorn.Config(create_app(**options), log_config=None, access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, name="invoicespec-mock",
                               daemon=True)
