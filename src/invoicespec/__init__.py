@@ -69,7 +69,7 @@ def __getattr__(name: str) -> _typing.Any:
 
 
 #: Public modules, imported on demand; the sub-packages (catalog, engine, keywords ...) are the implementation.
-_PUBLIC_MODULES = ("cli", "dask", "extend", "pytest_plugin", "strategies")
+_PUBLIC_MODULES = ("cli", "dask", "extend", "httpx", "pytest_plugin", "requests", "strategies")
 
 
 def __dir__() -> list[str]:

@@ -6,6 +6,7 @@
     invoicespec normalize OPERATION [--part PART] [--jsonl] [--max-bytes N] FILE...
     invoicespec docs --out DIR
     invoicespec openapi [--out FILE]
+    invoicespec mock [--host HOST] [--port N] [--seed N] [--no-violations-header]
     invoicespec lint DIR...
     invoicespec import-openapi FILE --operation OPERATION_ID --out DIR
 
@@ -133,6 +134,8 @@ def _parser() -> argparse.ArgumentParser:
                                   description="Print (or write) one OpenAPI 3.1 document for every operation.")
     openapi.add_argument("--out", metavar="FILE", help="write the document here instead of standard output")
 
+    _add_mock(commands)
+
     normalize = commands.add_parser(
         "normalize", help="print the normalized form of valid payloads as JSON",
         description=f"Print the normalized form of valid payloads as JSON: {_INPUTS}. One payload is printed "
@@ -200,6 +203,45 @@ def _lint(args: argparse.Namespace, out: TextIO) -> int:
     print(f"{shown}: {len(problems)} problem{'s' * (len(problems) != 1)}" if problems else f"{shown}: no problem",
           file=out)
     return EXIT_USAGE if problems else EXIT_VALID
+
+
+def _whole_number(text: str) -> int:
+    if not text.isdigit() or len(text) > 18:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 0 or more, not {text!r}")
+    return int(text)
+
+
+def _add_mock(commands: argparse._SubParsersAction[_Parser]) -> None:
+    mock = commands.add_parser(
+        "mock", help="serve every operation as a contract mock over HTTP (needs invoicespec[mock])",
+        description="Serve every operation of the catalog: a valid request gets the documented success with a "
+                    "body from the contract, an invalid one the most fitting documented client error with the "
+                    "violations (and an invoicespec-violations header). Prefer: code=NNN, example=N or "
+                    "dynamic=true asks for another documented answer. One log line per exchange on stderr.",
+    )
+    mock.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+    mock.add_argument("--port", type=_whole_number, default=8000, metavar="N", help="the port (default 8000; 0: any free)")
+    mock.add_argument("--seed", type=_whole_number, default=0, metavar="N",
+                      help="picks among the documented bodies; the same seed and request get the same answer")
+    mock.add_argument("--no-violations-header", dest="violations_header", action="store_false",
+                      help="leave out the invoicespec-violations header")
+
+
+def _mock(args: argparse.Namespace, err: TextIO) -> int:
+    import logging
+
+    try:
+        import uvicorn
+
+        from invoicespec.live.app import create_app
+    except ImportError as error:
+        print(f"invoicespec: error: {error}", file=err)
+        return EXIT_USAGE
+    catalog = _catalog(args)  # the shipped operations and those of --schemas (or the configured folders)
+    app = create_app(seed=args.seed, catalog=catalog.loaded, violations_header_on=args.violations_header)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=err)
+    uvicorn.run(app, host=args.host, port=args.port, access_log=False, log_level="info")
+    return EXIT_VALID
 
 
 def _print_errors(errors: Sequence[Error], out: TextIO) -> None:
@@ -301,6 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _lint(args, out)
         if args.command == "import-openapi":
             return _import_openapi(args, out)
+        if args.command == "mock":
+            return _mock(args, err)
         return _normalize(args, out, err)
     except InvoicespecError as error:  # unknown operation or part, broken schema folder
         print(f"invoicespec: error: {error}", file=err)

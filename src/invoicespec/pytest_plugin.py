@@ -17,6 +17,10 @@ file is collected):
     ``count`` drawn payloads (or ``(payload, path, keyword)`` faults). The draws are
     derandomized: the same list every run, for tests that are not Hypothesis tests.
 
+``invoicespec_mock``
+    The base URL (``http://127.0.0.1:PORT``) of the contract mock (``invoicespec mock``),
+    started on a free loopback port for the session (needs ``invoicespec[mock]``).
+
 ``invoicespec_check``
     A function ``(operation, payload, part="request")`` that fails the test with a
     readable report (every error as ``<pointer>: <message> [<keyword>]``) when the
@@ -143,6 +147,15 @@ def invoicespec_samples(pytestconfig: pytest.Config) -> Callable[..., list[Any]]
         return drawn[:count]
 
     return samples
+
+
+@pytest.fixture(scope="session")
+def invoicespec_mock() -> Iterator[str]:
+    """The base URL of the contract mock, serving every shipped operation on a free loopback port."""
+    from invoicespec.live.app import running
+
+    with running() as base_url:
+        yield base_url
 
 
 # --- invoicespec_check -------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from invoicespec._contracts import Catalog
     from invoicespec.engine.validator import Validator
 
-__all__ = ["faults", "payloads"]
+__all__ = ["faults", "payloads", "strategy_of"]
 
 
 def _validator(operation: str, part: str, catalog: Catalog | None) -> Validator:
@@ -64,8 +64,13 @@ def payloads(operation: str, part: str = "request", *, catalog: Catalog | None =
 @lru_cache(maxsize=None)
 def _payloads(operation: str, part: str, rich: bool = False, catalog: Catalog | None = None) -> st.SearchStrategy[Any]:
     """Valid payloads; ``rich`` ones carry every optional field (to reach every rule, in tests)."""
-    validator = _validator(operation, part, catalog)
+    return strategy_of(_validator(operation, part, catalog), rich=rich)
+
+
+def strategy_of(validator: Validator, rich: bool = False) -> st.SearchStrategy[Any]:
+    """Valid instances of ``validator``'s part, for a validator of any catalog (the mock's ``--schemas``)."""
     inner = validator._jsonschema
+    part = validator.part
     builder = _Builder(inner, request=part.startswith("request"), rich=rich)
     strategy = builder.build([(inner.schema, resolver_of(inner))])
     if _ungenerated_keywords(inner):  # values drawn without that keyword's rule: keep those that hold it
