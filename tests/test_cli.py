@@ -163,7 +163,7 @@ def test_help_describes_every_command(capsys, monkeypatch):
     listing = capsys.readouterr().out.split("COMMAND\n", 1)[1].split("\n\n", 1)[0]
     # a name longer than the column puts its description on the next line
     commands = [line.split(None, 1) for line in re.sub(r"^( +\S+)\n +", r"\1  ", listing, flags=re.M).splitlines()]
-    assert {name for name, _ in commands} == {"list", "validate", "normalize", "docs", "openapi", "lint",
+    assert {name for name, _ in commands} == {"list", "validate", "normalize", "docs", "openapi", "lint", "mock",
                                               "import-openapi"}
     assert all(len(description) > 10 for _, description in commands)  # each on its name's line
     for name, _ in commands:
