@@ -56,6 +56,7 @@ def test_strategies_made_in_a_test_body_keep_hypothesis_default_deadline(pyteste
         import invoicespec
         from hypothesis import given, settings, strategies as st
 
+        settings.load_profile("default")  # Hypothesis loads its "ci" profile (no deadline) when CI is set
         assert settings().deadline is not None and settings().deadline.total_seconds() == 0.2
 
         @given(data=st.data())
