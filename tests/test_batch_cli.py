@@ -495,7 +495,8 @@ def test_make_jsonl_is_deterministic_and_mixes_in_invalid_records(tmp_path, caps
 
 _json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.integers(min_value=2**63 - 5, max_value=2**70)
-    | st.floats(allow_nan=False, allow_infinity=False) | st.text(alphabet=st.characters(codec="utf-8"), max_size=8)
+    | st.integers(min_value=-(2**70), max_value=-(2**63) + 5) | st.sampled_from([10**18, -(10**18), 10**19 - 1])
+    | st.floats(allow_nan=False, allow_infinity=False) | st.floats(min_value=1e18, max_value=1e23) | st.text(alphabet=st.characters(codec="utf-8"), max_size=8)
     | st.sampled_from([":", "a:b", "\\u003a"]),
     lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children, max_size=4),
     max_leaves=20,
@@ -541,6 +542,11 @@ def test_records_are_read_as_the_strict_parser_reads_them(value, ascii_only, com
     b'{"a": 1, "a": 2}', b'{"a": {"b": 1, "b": "\\u003a"}}', b"NaN", b"[Infinity]", b"1e400",
     b'"\\ud800"', b"123456789012345678901234567890", b"-98765432109876543210", b'"\xff"', b"[1,]",
     b"[" * 101 + b"]" * 101, b"[" * 100 + b"]" * 100, b'{"a":' * 101 + b"1" + b"}" * 101,
+    # integers orjson would read as floats, and the floats and exponents that look like them
+    b"-9223372036854775809", b"-9223372036854775808", b"9999999999999999999", b"18446744073709551616",
+    b'{"n": -12345678901234567890, "s": "12345678901234567890"}', b"[1234567890123456789012.5]",
+    b"0.12345678901234567890123", b"-1234567890123456789e3", b"1e0000000000000000000001",
+    b"1e+0000000000000000001", b"1E-0000000000000000001", b"[1.5e-00000000000000000000000000002]",
 ])
 def test_the_refusals_that_matter_are_kept(raw):
     assert _same(_quick(raw), _strict(raw))

@@ -107,17 +107,37 @@ def parse_json(text: str) -> Any:
         except (ValueError, RecursionError):
             pass
         raise PayloadFileError(f"not valid JSON: {str(error)[:200]}") from None
-    if _depth_exceeds(value, MAX_DEPTH):
+    if text.count("[") + text.count("{") > MAX_DEPTH and _depth_exceeds(value, MAX_DEPTH):
         raise PayloadFileError(f"the document is nested more than {MAX_DEPTH} levels deep")
     return value
 
 
-# Runs of 19 digits or more, where an integer may pass 64 bits: orjson reads those as floats (the exact parser
-# keeps them exact). Found as a run of 19 "9" in the text with every digit made "9" and all else a space: two
-# passes in C, where a regular expression's search visits every position.
-_DIGITS_AS_NINES = bytes(ord("9") if chr(byte).isdigit() and byte < 128 else ord(" ") for byte in range(256))
+# Integers orjson reads as floats, where the exact parser keeps them exact: those of 20 digits or more, and those
+# of 19 below -2**63 (every 19-digit one above fits its unsigned 64 bits). Found in C: every digit made "9", signs
+# made "-", points and exponent marks kept, all else a space; then, only in a text with a run of 19 digits, a run
+# no point touches and no exponent mark follows (the digits of a float's mantissa, which both parsers round alike,
+# are left to orjson; an exponent's go to the exact parser, as a signed run or a long one).
+_NUMBER_SHAPES = bytes(
+    ord("9") if chr(byte).isdigit() and byte < 128 else ord("-") if chr(byte) in "+-" else byte if chr(byte) in ".eE"
+    else ord(" ")
+    for byte in range(256)
+)
 _LONG_DIGITS = b"9" * 19
+_WIDE_INTEGER = re.compile(rb"(?<![.9])(?:-9{19}|9{20,})(?![.9eE])")
+_LOWEST_INT64 = b"-9223372036854775808"  # of 20 characters, like every run of -9{19}: compared as text
 _ESCAPED_COLONS = (b"\\u003a", b"\\u003A")
+
+
+def _wide_integer(raw: bytes) -> bool:
+    """Whether ``raw`` may hold an integer orjson does not read exactly (strings and exponents may say yes)."""
+    shapes = raw.translate(_NUMBER_SHAPES)
+    if _LONG_DIGITS not in shapes:
+        return False
+    for found in _WIDE_INTEGER.finditer(shapes):
+        start, end = found.span()
+        if raw[start] != ord("-") or raw[start:end] > _LOWEST_INT64:  # a long run, or a sign that is no minus
+            return True
+    return False
 
 
 def _quick(raw: bytes) -> tuple[bool, Any]:
@@ -130,7 +150,7 @@ def _quick(raw: bytes) -> tuple[bool, Any]:
     strings): with one, the keys it dropped are missing. Where that count or the nesting cannot be told
     cheaply, the exact parser decides too.
     """
-    if _LONG_DIGITS in raw.translate(_DIGITS_AS_NINES):
+    if _wide_integer(raw):
         return False, None
     try:
         value = orjson.loads(raw)
