@@ -174,7 +174,7 @@ class DigitsCheck:
         self.bound = 10**self.integral
 
     def inline(self, value: str, me: str) -> list[str]:
-        """Integers and integral floats below the limit (nearly all) are decided in place.
+        """Integers and floats within the limits (nearly all) are decided in place.
 
         Each is compared with a bound of its own type: comparing a float with a wide int (or an int with a
         float) costs CPython more. Floats only up to the largest exact power of ten (see :meth:`validate`).
@@ -182,19 +182,24 @@ class DigitsCheck:
         bound = str(self.bound) if self.integral <= 300 else f"{me}.bound"  # a literal, unless it is huge
         floats = (
             f" or {value}.__class__ is float and -1e{self.integral} < {value} < 1e{self.integral}"
-            f" and {value}.is_integer()"
+            f" and round({value}, {self.fractional}) == {value}"
         ) if self.integral <= _EXACT_POWER else ""
         return [f"if not ({value}.__class__ is int and -{bound} < {value} < {bound}{floats}): {me}.validate({value})"]
 
     def validate(self, instance: Any) -> None:
         """A float is counted as the rule reads it, by its shortest text: below a power of ten that is no
-        float, the nearest float prints as that power, of one digit more, so only the rule can tell."""
+        float, the nearest float prints as that power, of one digit more, so only the rule can tell.
+
+        A float that rounding to the allowed fractional digits leaves unchanged has no more of them in its
+        shortest text: the shortest text is the multiple of the coarsest power of ten that reads back as the
+        float, and the rounded decimal is one such multiple, of a power no finer than the limit allows.
+        """
         kind = type(instance)
         if kind is int or kind is float:
             if -self.bound < instance < self.bound and (
-                kind is int or self.integral <= _EXACT_POWER and instance.is_integer()
+                kind is int or self.integral <= _EXACT_POWER and round(instance, self.fractional) == instance
             ):
-                return  # only integral digits, fewer than the limit
+                return  # within both limits
         elif kind is str or kind is bool or not isinstance(instance, int | float | Decimal):
             return  # text is checked by the engine; other values are not numbers
         count = rules.count_digits(instance)
