@@ -159,14 +159,50 @@ def test_a_missing_json_lines_file(capsys, tmp_path):
     assert status == 2 and f"{tmp_path}/gone.jsonl: no such file" in err
 
 
-def test_a_runaway_line_is_skipped_and_reported(capsys, tmp_path, monkeypatch):
+@pytest.mark.parametrize("block", [64, _inputs.BLOCK_BYTES])  # found while reading, or in a block read whole
+def test_a_runaway_line_is_skipped_and_reported(capsys, tmp_path, monkeypatch, block):
     monkeypatch.setattr(_inputs, "MAX_LINE_BYTES", 150)
+    monkeypatch.setattr(_inputs, "BLOCK_BYTES", block)
     path = tmp_path / "long.jsonl"
     path.write_text(line({**GOOD, "comment": "x" * 3000}) + line(GOOD))
     status, out, err = run(capsys, "validate", OP, path)
     assert status == 2
     assert err == f"{path}:1: the line is longer than 150 bytes: not read\n"
     assert out == f"{path}:2: valid\n"
+
+
+_LINES = st.sampled_from([
+    b"", b"  ", b"\r", b'{"a": 1}', b'{"b": 2}\r', b"\xef\xbb\xbf{\"c\": 3}", b"[" + b"1," * 90 + b"1]", b"not json",
+])
+
+
+@settings(max_examples=100, deadline=None)
+@given(lines=st.lists(_LINES, max_size=12), ended=st.booleans(), block=st.sampled_from([1, 7, 64, 4096]))
+def test_json_lines_records_do_not_depend_on_how_the_file_is_cut(tmp_path_factory, lines, ended, block):
+    """Each line's record (its number, a runaway line's problem, the skipped blank lines, the byte order mark
+    of the first line only, no carriage return), read line by line here, is what blocks of any size give."""
+    data = b"\n".join(lines) + (b"\n" if ended and lines else b"")
+    path = tmp_path_factory.mktemp("cut") / "records.jsonl"
+    path.write_bytes(data)
+    expected = []
+    for number, raw in enumerate(data.split(b"\n")[:len(lines)], start=1):
+        if len(raw) > 150:
+            expected.append((number, ("problem", "the line is longer than 150 bytes: not read")))
+            continue
+        raw = raw.removesuffix(b"\r")
+        raw = raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw
+        if raw.strip():
+            expected.append((number, ("line", raw)))
+    source = _inputs.expand_inputs([str(path)])
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_inputs, "MAX_LINE_BYTES", 150)
+        patch.setattr(_inputs, "BLOCK_BYTES", block)
+        found = [(meta.line, task) for meta, task in _inputs.tasks_of(source)]
+        blocks = list(_inputs.tasks_of(source, blocks=True))
+        in_blocks = [(line, task) for _, (_, cut) in blocks for line, _, task in _inputs.block_records(*cut)]
+        assert sum(meta.weight for meta, _ in blocks) == len(data)  # every byte, once
+    assert found == expected
+    assert in_blocks == expected
 
 
 def test_standard_input_as_json_lines(capsys, monkeypatch):
@@ -306,11 +342,24 @@ def bigger_input(tmp_path, mixed_jsonl):
 
 
 @pytest.mark.parametrize("output", ["text", "json", "github", "junit"])
-def test_jobs_give_the_same_bytes(capsys, bigger_input, output):
+def test_jobs_give_the_same_bytes(capsys, bigger_input, output, monkeypatch):
     one = run(capsys, "validate", OP, "--format", output, *bigger_input)
+    # blocks of a few lines: many more than the workers' window, so that this process checks some of them too
+    monkeypatch.setattr(_inputs, "BLOCK_BYTES", 1024)
     two = run(capsys, "validate", OP, "--format", output, "--jobs", "3", *bigger_input)
     assert one == two
     assert one[0] == 2 and len(one[1]) > 10_000
+
+
+def _stop_the_worker(tasks):
+    os._exit(3)  # as the out-of-memory killer would
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_message(capsys, bigger_input, monkeypatch):
+    monkeypatch.setattr(_batch, "_check_chunk", _stop_the_worker)  # the forked worker runs this one
+    status, _, err = run(capsys, "validate", OP, "--format", "json", "--jobs", "2", *bigger_input)
+    assert status == 2
+    assert err.startswith("invoicespec: error: a worker process stopped (") and "Traceback" not in err
 
 
 def test_jobs_without_fork_give_the_same_bytes(capsys, bigger_input, monkeypatch):

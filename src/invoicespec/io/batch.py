@@ -2,15 +2,16 @@
 
 Data flow: the command's arguments expand into *sources* (a payload file, a JSON
 Lines file, standard input, or a problem such as a glob that matches nothing);
-the sources stream *tasks* (a file to read, one line of JSON Lines, ...); the
-tasks are checked in this process or in a pool of worker processes, results
-coming back in input order; a *writer* turns each outcome into text, JSON,
-GitHub workflow annotations or JUnit XML as it arrives. This module is the run
-(the pool, its chunks, the outcomes); the sources and their records are
-``io.inputs``, the writers ``io.writers``, the progress bar ``io.progress``.
+the sources stream *tasks* (a file to read, a block of JSON Lines, ...); the
+tasks are checked in this process and, with ``--jobs N``, in a pool of N − 1
+worker processes besides, results coming back in input order; a *writer* turns
+each outcome into text, JSON, GitHub workflow annotations or JUnit XML as it
+arrives. This module is the run (the pool, its chunks, the outcomes); the
+sources and their records are ``io.inputs``, the writers ``io.writers``, the
+progress bar ``io.progress``.
 
-Memory stays flat whatever the input's size: a JSON Lines file is read line by
-line (never whole), the pool has at most a few chunks of records in flight, and
+Memory stays flat whatever the input's size: a JSON Lines file is read a block
+of lines at a time (never whole), the pool has at most a few chunks of records in flight, and
 no writer keeps the results (JSON is written incrementally; JUnit spools each
 suite to a temporary file because its header carries counts known only at the
 end).
@@ -22,13 +23,13 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import BrokenExecutor
 from typing import Any, NamedTuple, TextIO, Union
 
 from invoicespec.engine.validator import Validator
 from invoicespec.io.files import MAX_DOCUMENT_BYTES, PayloadFileError, parse_json_bytes, parse_text, read_payload
-from invoicespec.io.inputs import JSONL_SUFFIXES, Meta, Source, Task, expand_inputs, tasks_of
+from invoicespec.io.inputs import JSONL_SUFFIXES, Meta, Source, Task, block_records, expand_inputs, tasks_of
 from invoicespec.io.progress import BarSafe, isatty, show_progress
 from invoicespec.io.writers import FORMATS, WRITERS, Output, github_data, github_property
 
@@ -48,11 +49,11 @@ __all__ = [
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
-#: Records per task sent to a worker: large enough that pickling and IPC are small next to the
-#: validation (about 150 µs per small payload), small enough to keep every worker busy.
+#: Payload files per task sent to a worker: large enough that pickling and IPC are small next to the
+#: validation, small enough to keep every worker busy (JSON Lines go by blocks: ``inputs.BLOCK_BYTES``).
 CHUNK_RECORDS = 128
 #: Chunks in flight per worker: the bound on memory in a pooled run, and enough queue to never
-#: leave a worker idle while the parent writes results.
+#: leave a worker idle while this process checks a chunk of its own and writes results.
 CHUNKS_PER_WORKER = 4
 
 #: The result of checking one record: a problem (the input could not be read) as a message, or
@@ -95,12 +96,31 @@ def read_task(task: Task, *, text_plain: bool, max_bytes: int = MAX_DOCUMENT_BYT
 
 
 def _check(checker: Validator, task: Task, max_bytes: int = MAX_DOCUMENT_BYTES) -> Result:
-    """Check one task; the same function in this process and in the workers (same output)."""
+    """Check one record's task; the same function in this process and in the workers (same output)."""
     try:
         payload = read_task(task, text_plain=checker.media_type == "text/plain", max_bytes=max_bytes)
     except PayloadFileError as error:
         return str(error)
     return tuple((error.path, error.keyword, error.message) for error in checker.errors(payload))
+
+
+#: What checking a task gives: ``(line, bytes, result)`` for each record of a block of JSON Lines, else the one
+#: record's result (its place is the task's).
+Checked = Union[Result, list[tuple[int, int, Result]]]
+
+
+def _check_task(checker: Validator, task: Task, max_bytes: int = MAX_DOCUMENT_BYTES) -> Checked:
+    if task[0] != "block":
+        return _check(checker, task, max_bytes)
+    return [(line, weight, _check(checker, record, max_bytes)) for line, weight, record in block_records(*task[1])]
+
+
+def _outcomes_of(meta: Meta, checked: Checked) -> Iterator[Outcome]:
+    if isinstance(checked, list):
+        for line, weight, result in checked:
+            yield Outcome(meta.source, meta.file, line, weight, result)
+    else:
+        yield Outcome(*meta, checked)
 
 
 # -- the process pool --------------------------------------------------------------------------
@@ -119,10 +139,10 @@ def _init_worker(checker: Validator, max_bytes: int = MAX_DOCUMENT_BYTES) -> Non
     _WORKER_CHECKER = checker
 
 
-def _check_chunk(tasks: list[Task]) -> list[Result]:
+def _check_chunk(tasks: list[Task]) -> list[Checked]:
     checker = _WORKER_CHECKER
     assert checker is not None, "the pool's initializer builds the validator"
-    return [_check(checker, task, _WORKER_MAX_BYTES) for task in tasks]
+    return [_check_task(checker, task, _WORKER_MAX_BYTES) for task in tasks]
 
 
 def resolve_jobs(jobs: int) -> int:
@@ -167,6 +187,7 @@ def _start_pool(checker: Validator, jobs: int, max_bytes: int = MAX_DOCUMENT_BYT
 
     context = _pool_context()
     if context.get_start_method() == "fork":
+        checker.is_valid(None)  # compiled here, once: every forked worker inherits it
         # A forked child flushes its copy of the standard streams when it ends: what is still
         # buffered here would be written twice.
         for stream in (sys.stdout, sys.stderr):
@@ -181,47 +202,70 @@ def _start_pool(checker: Validator, jobs: int, max_bytes: int = MAX_DOCUMENT_BYT
     return executor
 
 
-def _pooled(tasks: Iterator[tuple[Meta, Task]], executor: Any, window: int) -> Iterator[Outcome]:
-    """Check tasks in the pool's workers, yielding outcomes in input order.
+def _pooled(
+    tasks: Iterator[tuple[Meta, Task]], executor: Any, window: int, check: Callable[[Task], Checked],
+) -> Iterator[Outcome]:
+    """Check tasks in the pool's workers and in this process, yielding outcomes in input order.
 
-    An ordered map over chunks of :data:`CHUNK_RECORDS` tasks, with at most
-    ``window`` chunks in flight: ``Pool.imap`` and ``Executor.map`` would read the
-    whole input ahead into their queues (a multi-GB file into memory), so the
-    window is kept here. The head of the window is awaited before more is read.
+    Chunks of :data:`CHUNK_RECORDS` tasks (a block of JSON Lines is a chunk of its own)
+    go to the workers while fewer than ``window`` are in flight; past that, this process
+    checks the next chunk itself (``check``) instead of waiting: the pool has one worker
+    fewer than ``--jobs``, and every process checks. ``Pool.imap`` and ``Executor.map``
+    would read the whole input ahead into their queues (a multi-GB file into memory), so
+    the window is kept here: results waiting for their turn are bounded too.
     """
-    pending: deque[tuple[list[Meta], Any]] = deque()
+    pending: deque[tuple[list[Meta], Any]] = deque()  # in input order: a future, or the results checked here
+    flying: list[Any] = []  # the futures the workers have not finished
 
-    def submit(chunk: list[tuple[Meta, Task]]) -> None:
-        pending.append(([meta for meta, _ in chunk], executor.submit(_check_chunk, [task for _, task in chunk])))
+    def run(chunk: list[tuple[Meta, Task]]) -> None:
+        metas, chunk_tasks = [meta for meta, _ in chunk], [task for _, task in chunk]
+        flying[:] = [future for future in flying if not future.done()]
+        if len(flying) < window:
+            flying.append(executor.submit(_check_chunk, chunk_tasks))
+            pending.append((metas, flying[-1]))
+        else:
+            pending.append((metas, [check(task) for task in chunk_tasks]))
 
-    def ready(metas: list[Meta], future: Any) -> Iterator[Outcome]:
-        for meta, result in zip(metas, future.result()):
-            yield Outcome(*meta, result)
+    def ready(wait: bool) -> Iterator[Outcome]:
+        """The outcomes at the head of the line that are done (``wait``: the head's, done or not)."""
+        while pending:
+            metas, done = pending[0]
+            if not isinstance(done, list):
+                if not (wait or done.done()):
+                    return
+                done = done.result()
+            pending.popleft()
+            for meta, checked in zip(metas, done):
+                yield from _outcomes_of(meta, checked)
+            wait = False
 
     chunk: list[tuple[Meta, Task]] = []
     for item in tasks:
-        chunk.append(item)
-        if len(chunk) == CHUNK_RECORDS:
-            submit(chunk)
+        if item[1][0] == "block" and chunk:
+            run(chunk)
             chunk = []
-            if len(pending) >= window:
-                yield from ready(*pending.popleft())
+        chunk.append(item)
+        if len(chunk) == CHUNK_RECORDS or item[1][0] == "block":
+            run(chunk)
+            chunk = []
+            yield from ready(wait=len(pending) > 2 * window)
     if chunk:
-        submit(chunk)
+        run(chunk)
     while pending:
-        yield from ready(*pending.popleft())
+        yield from ready(wait=True)
 
 
 def _outcomes(
     sources: Sequence[Source], checker: Validator, executor: Any, jobs: int, max_bytes: int = MAX_DOCUMENT_BYTES,
 ) -> Generator[Outcome, None, None]:
-    """Every record's outcome, in input order: checked here, or in the pool when there is one."""
-    tasks = tasks_of(sources, max_bytes)
+    """Every record's outcome, in input order: checked here, and in the pool when there is one."""
+    tasks = tasks_of(sources, max_bytes, blocks=True)
     if executor is not None:
-        yield from _pooled(tasks, executor, jobs * CHUNKS_PER_WORKER)
+        yield from _pooled(tasks, executor, (jobs - 1) * CHUNKS_PER_WORKER,
+                           lambda task: _check_task(checker, task, max_bytes))
         return
     for meta, task in tasks:
-        yield Outcome(*meta, _check(checker, task, max_bytes))
+        yield from _outcomes_of(meta, _check_task(checker, task, max_bytes))
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -252,7 +296,7 @@ def run(
     sizes = [source.size for source in sources if source.problem is None]
     known = sum(size for size in sizes if size is not None)
     jobs = resolve_jobs(jobs)
-    executor = _start_pool(checker, jobs, max_bytes) if jobs > 1 else None
+    executor = _start_pool(checker, jobs - 1, max_bytes) if jobs > 1 else None  # and this process
     bar = None
     if show_progress(enabled=progress, stderr_tty=isatty(err), stdout_tty=isatty(out), records=records,
                      size=known):

@@ -22,7 +22,8 @@ from typing import IO, Any, NamedTuple
 from invoicespec.io.files import MAX_DOCUMENT_BYTES, PayloadFileError, read_payload
 
 __all__ = [
-    "JSONL_SUFFIXES", "MAX_LINE_BYTES", "Meta", "Source", "Task", "expand_inputs", "tasks_of",
+    "BLOCK_BYTES", "JSONL_SUFFIXES", "MAX_LINE_BYTES", "Meta", "Source", "Task", "block_records", "expand_inputs",
+    "tasks_of",
 ]
 
 #: Single payload files picked in directories (and .txt too for text/plain parts).
@@ -34,8 +35,12 @@ JSONL_SUFFIXES = (".jsonl", ".ndjson")
 #: A JSON Lines line longer than this is reported (and skipped) rather than read: one runaway line
 #: must not undo the flat memory of streaming. 64 MiB is far above any real API payload.
 MAX_LINE_BYTES = 64 * 1024 * 1024
+#: JSON Lines are read, and handed to worker processes, in blocks of whole lines of about this size: large
+#: enough that messaging costs little next to checking its records, small enough to keep every worker busy.
+BLOCK_BYTES = 128 * 1024
 
-#: A record to check: ``("file", path)``, ``("line", bytes)``, ``("text", text)`` or ``("problem", message)``.
+#: A record to check: ``("file", path)``, ``("line", bytes)``, ``("text", text)`` or ``("problem", message)``; or
+#: a block of JSON Lines records, ``("block", (number of its first line, bytes))``.
 Task = tuple[str, Any]
 
 
@@ -161,41 +166,85 @@ class Meta(NamedTuple):
     weight: int  # bytes it accounts for, for the progress bar
 
 
-def _jsonl_lines(stream: IO[bytes]) -> Iterator[tuple[int, int, Task]]:
-    """``(line number, bytes, task)`` per record of a JSON Lines stream, reading one line at a time.
-
-    Blank lines are skipped (their bytes count towards the next record's). A line
-    over :data:`MAX_LINE_BYTES` is skipped in pieces and reported.
-    """
-    number = 0
-    carried = 0
+def _blocks(stream: IO[bytes]) -> Iterator[tuple[int, bytes, int]]:
+    """``(number of its first line, bytes, bytes of the stream it stands for)`` per block of whole lines of a JSON Lines stream, read a block at a
+    time (the stream's last line may lack its ending). A line growing past :data:`MAX_LINE_BYTES` is never held
+    whole: the rest of it is skipped in pieces, and it comes as a block of its own that says so."""
+    read = getattr(stream, "read1", stream.read)  # what is there: a pipe's records are checked as they come
+    number, pending = 1, b""
     while True:
-        raw = stream.readline(MAX_LINE_BYTES + 1)
-        if not raw:
+        piece = read(BLOCK_BYTES)
+        if not piece:
+            if pending:
+                yield number, pending, len(pending)
             return
-        number += 1
-        weight = carried + len(raw)
-        carried = 0
-        if len(raw) > MAX_LINE_BYTES and not raw.endswith(b"\n"):
-            while True:  # the rest of the runaway line, a bounded piece at a time
-                piece = stream.readline(1024 * 1024)
-                weight += len(piece)
-                if not piece or piece.endswith(b"\n"):
-                    break
-            limit = f"{MAX_LINE_BYTES // (1024 * 1024)} MiB" if MAX_LINE_BYTES >= 1024 * 1024 else (
-                f"{MAX_LINE_BYTES} bytes")
-            yield number, weight, ("problem", f"the line is longer than {limit}: not read")
+        data = pending + piece if pending else piece
+        cut = data.rfind(b"\n") + 1
+        if not cut:
+            pending = b""
+            if len(data) <= MAX_LINE_BYTES:
+                pending = data
+            else:
+                size = len(data) + _skip_line(stream)
+                yield number, _RUNAWAY + str(size).encode(), size
+                number += 1
             continue
-        if number == 1 and raw.startswith(codecs.BOM_UTF8):
+        yield number, data[:cut], cut
+        number += data.count(b"\n", 0, cut)
+        pending = data[cut:]
+
+
+# A runaway line, as a block holds it: this marker (no JSON text starts with a NUL), then the bytes it had.
+_RUNAWAY = b"\0runaway "
+
+
+def _skip_line(stream: IO[bytes]) -> int:
+    """Read past the rest of a line, a bounded piece at a time; the bytes it had."""
+    skipped = 0
+    while True:
+        piece = stream.readline(1024 * 1024)
+        skipped += len(piece)
+        if not piece or piece.endswith(b"\n"):
+            return skipped
+
+
+def _too_long() -> Task:
+    limit = f"{MAX_LINE_BYTES // (1024 * 1024)} MiB" if MAX_LINE_BYTES >= 1024 * 1024 else f"{MAX_LINE_BYTES} bytes"
+    return "problem", f"the line is longer than {limit}: not read"
+
+
+def block_records(first: int, block: bytes) -> Iterator[tuple[int, int, Task]]:
+    """``(line number, bytes, task)`` per record of a block of JSON Lines whose first line is ``first``.
+
+    Blank lines are skipped (their bytes count towards the block's next record). A line over
+    :data:`MAX_LINE_BYTES` is reported, not read. A byte order mark is skipped on the stream's first line.
+    """
+    if block.startswith(_RUNAWAY):
+        yield first, int(block[len(_RUNAWAY):]), _too_long()
+        return
+    lines = block.split(b"\n")
+    if not lines[-1]:  # the block ends with a line ending
+        lines.pop()
+    last = len(lines) - 1
+    unended = not block.endswith(b"\n")
+    carried = 0
+    for offset, raw in enumerate(lines):
+        weight = carried + len(raw) + (not (unended and offset == last))
+        carried = 0
+        if len(raw) > MAX_LINE_BYTES:
+            yield first + offset, weight, _too_long()
+            continue
+        if raw.endswith(b"\r"):  # without its line ending, so that a parse error's column is all the position
+            raw = raw[:-1]
+        if first + offset == 1 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8):]
         if not raw.strip():
             carried = weight
             continue
-        # Without its line ending, so that a parse error's column is all the position there is.
-        yield number, weight, ("line", raw[:-2] if raw.endswith(b"\r\n") else raw.rstrip(b"\n"))
+        yield first + offset, weight, ("line", raw)
 
 
-def _source_tasks(index: int, source: Source, max_bytes: int) -> Iterator[tuple[Meta, Task]]:
+def _source_tasks(index: int, source: Source, max_bytes: int, blocks: bool) -> Iterator[tuple[Meta, Task]]:
     if source.problem is not None:
         yield Meta(index, source.name, None, 0), ("problem", source.problem)
         return
@@ -215,7 +264,7 @@ def _source_tasks(index: int, source: Source, max_bytes: int) -> Iterator[tuple[
         if stream is None:
             yield Meta(index, source.name, None, 0), ("problem", "standard input cannot be read")
             return
-        yield from _stream_tasks(index, source.name, stream)
+        yield from _stream_tasks(index, source.name, stream, blocks)
         return
     try:
         handle = open(source.path, "rb", buffering=1024 * 1024)
@@ -226,24 +275,35 @@ def _source_tasks(index: int, source: Source, max_bytes: int) -> Iterator[tuple[
         yield Meta(index, source.name, None, 0), ("problem", f"cannot be read: {error.strerror or error}")
         return
     with handle:
-        yield from _stream_tasks(index, source.name, handle)
+        yield from _stream_tasks(index, source.name, handle, blocks)
 
 
-def _stream_tasks(index: int, name: str, stream: IO[bytes]) -> Iterator[tuple[Meta, Task]]:
-    lines = _jsonl_lines(stream)
-    number = 0
+def _stream_tasks(index: int, name: str, stream: IO[bytes], blocks: bool) -> Iterator[tuple[Meta, Task]]:
+    read = _blocks(stream)
+    following = 1  # the number of the line after the last block's
     while True:
         try:
-            number, weight, task = next(lines)
+            first, block, size = next(read)
         except StopIteration:
             return
         except OSError as error:  # a read failing midway (a disk or network error): the rest is lost
-            yield Meta(index, name, number + 1, 0), ("problem", f"cannot be read: {error.strerror or error}")
+            yield Meta(index, name, following, 0), ("problem", f"cannot be read: {error.strerror or error}")
             return
-        yield Meta(index, name, number, weight), task
+        following = first + max(block.count(b"\n"), 1)
+        if blocks:
+            yield Meta(index, name, first, size), ("block", (first, block))
+        else:
+            for number, weight, task in block_records(first, block):
+                yield Meta(index, name, number, weight), task
 
 
-def tasks_of(sources: Sequence[Source], max_bytes: int = MAX_DOCUMENT_BYTES) -> Iterator[tuple[Meta, Task]]:
-    """Every source's tasks, in order; standard input (read here) refused past ``max_bytes``."""
+def tasks_of(
+    sources: Sequence[Source], max_bytes: int = MAX_DOCUMENT_BYTES, blocks: bool = False,
+) -> Iterator[tuple[Meta, Task]]:
+    """Every source's tasks, in order; standard input (read here) refused past ``max_bytes``.
+
+    ``blocks``: a JSON Lines source gives a task per block of lines, ``("block", (first line, bytes))``, that
+    :func:`block_records` turns into its records where it is checked; else a task per record.
+    """
     for index, source in enumerate(sources):
-        yield from _source_tasks(index, source, max_bytes)
+        yield from _source_tasks(index, source, max_bytes, blocks)
