@@ -14,8 +14,6 @@ import re
 import shutil
 import tempfile
 from typing import IO, TYPE_CHECKING, Any, TextIO
-from xml.sax.saxutils import escape as _xml_escape
-from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 from invoicespec._errors import error_count, error_line
 from invoicespec.io.progress import isatty
@@ -260,7 +258,15 @@ def _xml_text(text: str) -> str:
 
 
 def _attr(text: str) -> str:
-    return _xml_text(_xml_quoteattr(text))
+    from xml.sax.saxutils import quoteattr  # only JUnit needs it (it imports urllib, http and ssl)
+
+    return _xml_text(quoteattr(text))
+
+
+def _xml_escape(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text)
 
 
 class _Spool:
