@@ -40,7 +40,7 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError('invoicespec.dask needs Dask: pip install "invoicespec[dask]"') from error
 
 import invoicespec
-from invoicespec.io.files import PayloadFileError, parse_json_line
+from invoicespec.io.files import PayloadFileError, parse_json_bytes, parse_json_line
 
 if TYPE_CHECKING:
     from invoicespec._contracts import Catalog
@@ -297,10 +297,14 @@ def _verdict(validator: invoicespec.Validator, source: str, record: Any) -> dict
     """The verdict on one record: JSON text (``str`` or ``bytes``) or a parsed payload."""
     if isinstance(record, bytes | bytearray):
         try:
-            record = bytes(record).decode("utf-8")
-        except UnicodeDecodeError as error:
-            return _unreadable(source, f"not UTF-8 text (byte {error.start + 1} of the line)")
-    if isinstance(record, str):
+            record = parse_json_bytes(record)  # orjson where it reads the line as the strict parser would
+        except PayloadFileError as error:
+            try:
+                bytes(record).decode("utf-8")
+            except UnicodeDecodeError as undecoded:
+                return _unreadable(source, f"not UTF-8 text (byte {undecoded.start + 1} of the line)")
+            return _unreadable(source, str(error))
+    elif isinstance(record, str):
         try:
             record = parse_json_line(record)
         except PayloadFileError as error:

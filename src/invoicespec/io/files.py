@@ -128,7 +128,7 @@ _LOWEST_INT64 = b"-9223372036854775808"  # of 20 characters, like every run of -
 _ESCAPED_COLONS = (b"\\u003a", b"\\u003A")
 
 
-def _wide_integer(raw: bytes) -> bool:
+def _wide_integer(raw: bytes | bytearray) -> bool:
     """Whether ``raw`` may hold an integer orjson does not read exactly (strings and exponents may say yes)."""
     shapes = raw.translate(_NUMBER_SHAPES)
     if _LONG_DIGITS not in shapes:
@@ -140,7 +140,7 @@ def _wide_integer(raw: bytes) -> bool:
     return False
 
 
-def _quick(raw: bytes) -> tuple[bool, Any]:
+def _quick(raw: bytes | bytearray) -> tuple[bool, Any]:
     """``(True, value)`` when orjson reads ``raw`` as :func:`parse_json` would, else ``(False, None)``.
 
     orjson refuses what the exact parser refuses (NaN, Infinity, numbers too large for a float, invalid UTF-8,
@@ -164,7 +164,7 @@ def _quick(raw: bytes) -> tuple[bool, Any]:
     return True, value
 
 
-def parse_json_bytes(raw: bytes) -> Any:
+def parse_json_bytes(raw: bytes | bytearray) -> Any:
     """:func:`parse_json_line` of UTF-8 bytes: orjson where it reads them exactly as :func:`parse_json`
     would (batches of JSON Lines spend most of their time parsing), else the exact parser, for its
     message or its answer."""
