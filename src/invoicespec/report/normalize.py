@@ -6,7 +6,8 @@ the subschemas that lead to one, following ``$ref``, ``properties``, ``patternPr
 ``additionalProperties``, ``items``/``prefixItems``, ``allOf``, ``dependentSchemas``, ``if``/``then``/``else`` and
 the ``anyOf``/``oneOf`` variants; each payload then walks only those. A part with none is copied, nothing more.
 Which variant or branch a payload takes is asked of the full path only where the choice leads to a normalizing
-keyword. The input is never touched: the result is a copy with the values replaced.
+keyword. The input is never touched: the result is the part's copy (:mod:`copier`, planned once too) with the
+values replaced.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from invoicespec.catalog.load import reachable
 from invoicespec.keywords.keyword import Path
 from invoicespec.keywords.registry import REGISTRY
 from invoicespec.keywords.standard import compile_pattern, pattern_search
-from invoicespec.rules.json_data import copy_checked_json
+from invoicespec.report.copier import Copy, copier
 
 __all__ = ["Normalizer", "normalizer"]
 
@@ -59,12 +60,13 @@ class _Step:
 class Normalizer:
     """Normalizes the valid payloads of one part; made by :func:`normalizer`."""
 
-    __slots__ = ("_root", "_make_holds", "_holds")
+    __slots__ = ("_root", "_make_holds", "_holds", "_copy")
 
-    def __init__(self, root: _Step | None, holds: Callable[[], Holds]) -> None:
+    def __init__(self, root: _Step | None, holds: Callable[[], Holds], copy: Copy) -> None:
         self._root = root
         self._make_holds = holds
         self._holds: Holds | None = None
+        self._copy = copy
 
     @property
     def changes_nothing(self) -> bool:
@@ -73,7 +75,7 @@ class Normalizer:
 
     def __call__(self, instance: Any) -> Any:
         """A normalized copy of ``instance``, which must be valid."""
-        result = copy_checked_json(instance)
+        result = self._copy(instance)
         if self._root is None:
             return result
         changes: list[_Change] = []
@@ -170,8 +172,9 @@ def normalizer(schema: Any, resolver: Any, holds: Callable[[], Holds]) -> Normal
             if parent not in leading:
                 leading.add(parent)
                 stack.append(parent)
+    copy = copier(schema, resolver)
     if id(schema) not in leading:
-        return Normalizer(None, holds)
+        return Normalizer(None, holds, copy)
 
     steps = {id(node): _Step(node, node_resolver) for node, node_resolver in nodes if id(node) in leading}
 
@@ -200,4 +203,4 @@ def normalizer(schema: Any, resolver: Any, holds: Callable[[], Holds]) -> Normal
         then, otherwise = step_of(node.get("then")), step_of(node.get("else"))
         if "if" in node and (then or otherwise):
             step.condition = (node["if"], then, otherwise)
-    return Normalizer(steps[id(schema)], holds)
+    return Normalizer(steps[id(schema)], holds, copy)
