@@ -213,6 +213,32 @@ def test_standard_input_as_json_lines(capsys, monkeypatch):
     assert out.splitlines()[0] == "<stdin>:1: valid" and out.splitlines()[1] == "<stdin>:3: invalid (2 errors)"
 
 
+class _FailingAfter(io.RawIOBase):
+    """A stream whose reads fail once its data is read, as a disk or a network share can."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self.data:
+            raise OSError(5, "Input/output error")
+        size = min(len(buffer), len(self.data))
+        buffer[:size], self.data = self.data[:size], self.data[size:]
+        return size
+
+
+def test_a_read_failing_midway_is_reported_after_what_was_read(capsys, monkeypatch):
+    data = (line(GOOD) + "\n" + line(BAD)).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(_FailingAfter(data))))
+    status, out, err = run(capsys, "validate", OP, "--jsonl", "-")
+    assert status == 2
+    assert out.splitlines() == ["<stdin>:1: valid", "<stdin>:3: invalid (2 errors)"] + out.splitlines()[2:]
+    assert err == "<stdin>:4: cannot be read: Input/output error\n"
+
+
 def test_pre_commit_style_arguments_interleave(capsys):
     # pre-commit runs: entry + args + file names, so the files come after --part.
     status, out, _ = run(capsys, "validate", OP, "--part", "request", VALID / "minimal-email.json",

@@ -280,16 +280,16 @@ def _source_tasks(index: int, source: Source, max_bytes: int, blocks: bool) -> I
 
 def _stream_tasks(index: int, name: str, stream: IO[bytes], blocks: bool) -> Iterator[tuple[Meta, Task]]:
     read = _blocks(stream)
-    following = 1  # the number of the line after the last block's
+    first, block = 1, b""
     while True:
         try:
             first, block, size = next(read)
         except StopIteration:
             return
         except OSError as error:  # a read failing midway (a disk or network error): the rest is lost
+            following = first + max(block.count(b"\n"), 1) if block else first  # the line after the last block
             yield Meta(index, name, following, 0), ("problem", f"cannot be read: {error.strerror or error}")
             return
-        following = first + max(block.count(b"\n"), 1)
         if blocks:
             yield Meta(index, name, first, size), ("block", (first, block))
         else:
