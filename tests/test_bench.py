@@ -80,3 +80,16 @@ def test_compare_trees_refuses_a_folder_without_the_package(tmp_path):
         capture_output=True, text=True, timeout=60,
     )
     assert done.returncode == 2 and "holds no invoicespec package" in done.stderr
+
+
+def test_the_verdict_profile_splits_a_json_lines_file(tmp_path):
+    """tools/bench/verdict_parts.py reads the fast path's own parts: this keeps it running as the code moves."""
+    examples = [json.dumps(example) for example in invoicespec.validator("pigello.create_debt_invoice").examples]
+    file = tmp_path / "records.jsonl"
+    file.write_text("\n".join(examples * 3) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, str(ROOT / "tools" / "bench" / "verdict_parts.py"), "--jsonl", str(file),
+                           "pigello.create_debt_invoice"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert f"{3 * len(examples)} records of pigello.create_debt_invoice, {3 * len(examples)} valid" in done.stdout
+    for name in ("parse_json_bytes", "rs std-only is_valid", "engine, no number bounds", "checks"):
+        assert name in done.stdout
