@@ -67,12 +67,20 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _depth_exceeds(value: Any, limit: int) -> bool:
+def _too_deep(text: str | bytes | bytearray, value: Any) -> bool:
+    """Whether ``value``, read from ``text``, nests more than :data:`MAX_DEPTH` levels deep: only a text that
+    opens more arrays and objects than that can, so nearly every value is never walked."""
+    if isinstance(text, str):
+        openings = text.count("[") + text.count("{")
+    else:
+        openings = text.count(b"[") + text.count(b"{")
+    if openings <= MAX_DEPTH:
+        return False
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
         if isinstance(node, dict | list):
-            if depth > limit:
+            if depth > MAX_DEPTH:
                 return True
             stack.extend((child, depth + 1) for child in (node.values() if isinstance(node, dict) else node))
     return False
@@ -107,7 +115,7 @@ def parse_json(text: str) -> Any:
         except (ValueError, RecursionError):
             pass
         raise PayloadFileError(f"not valid JSON: {str(error)[:200]}") from None
-    if text.count("[") + text.count("{") > MAX_DEPTH and _depth_exceeds(value, MAX_DEPTH):
+    if _too_deep(text, value):
         raise PayloadFileError(f"the document is nested more than {MAX_DEPTH} levels deep")
     return value
 
@@ -159,7 +167,7 @@ def _quick(raw: bytes | bytearray) -> tuple[bool, Any]:
     colons = raw.count(b":") + sum(raw.count(escaped) for escaped in _ESCAPED_COLONS)
     if colons != orjson.dumps(value).count(b":"):
         return False, None
-    if raw.count(b"[") + raw.count(b"{") > MAX_DEPTH and _depth_exceeds(value, MAX_DEPTH):
+    if _too_deep(raw, value):
         return False, None
     return True, value
 
