@@ -166,10 +166,11 @@ class Meta(NamedTuple):
     weight: int  # bytes it accounts for, for the progress bar
 
 
-def _blocks(stream: IO[bytes]) -> Iterator[tuple[int, bytes, int]]:
-    """``(number of its first line, bytes, bytes of the stream it stands for)`` per block of whole lines of a JSON Lines stream, read a block at a
-    time (the stream's last line may lack its ending). A line growing past :data:`MAX_LINE_BYTES` is never held
-    whole: the rest of it is skipped in pieces, and it comes as a block of its own that says so."""
+def _blocks(stream: IO[bytes]) -> Iterator[tuple[int, bytes | None, int]]:
+    """``(number of its first line, its bytes, the bytes of the stream it stands for)`` per block of whole lines
+    of a JSON Lines stream, read a block at a time (the stream's last line may lack its ending). A line growing
+    past :data:`MAX_LINE_BYTES` is never held whole: the rest of it is skipped in pieces, and it comes alone, as
+    ``(number, None, size)``."""
     read = getattr(stream, "read1", stream.read)  # what is there: a pipe's records are checked as they come
     number, pending = 1, b""
     while True:
@@ -181,21 +182,15 @@ def _blocks(stream: IO[bytes]) -> Iterator[tuple[int, bytes, int]]:
         data = pending + piece if pending else piece
         cut = data.rfind(b"\n") + 1
         if not cut:
-            pending = b""
             if len(data) <= MAX_LINE_BYTES:
                 pending = data
-            else:
-                size = len(data) + _skip_line(stream)
-                yield number, _RUNAWAY + str(size).encode(), size
-                number += 1
+                continue
+            yield number, None, len(data) + _skip_line(stream)
+            number, pending = number + 1, b""
             continue
         yield number, data[:cut], cut
         number += data.count(b"\n", 0, cut)
         pending = data[cut:]
-
-
-# A runaway line, as a block holds it: this marker (no JSON text starts with a NUL), then the bytes it had.
-_RUNAWAY = b"\0runaway "
 
 
 def _skip_line(stream: IO[bytes]) -> int:
@@ -219,9 +214,6 @@ def block_records(first: int, block: bytes) -> Iterator[tuple[int, int, Task]]:
     Blank lines are skipped (their bytes count towards the block's next record). A line over
     :data:`MAX_LINE_BYTES` is reported, not read. A byte order mark is skipped on the stream's first line.
     """
-    if block.startswith(_RUNAWAY):
-        yield first, int(block[len(_RUNAWAY):]), _too_long()
-        return
     lines = block.split(b"\n")
     if not lines[-1]:  # the block ends with a line ending
         lines.pop()
@@ -280,17 +272,19 @@ def _source_tasks(index: int, source: Source, max_bytes: int, blocks: bool) -> I
 
 def _stream_tasks(index: int, name: str, stream: IO[bytes], blocks: bool) -> Iterator[tuple[Meta, Task]]:
     read = _blocks(stream)
-    first, block = 1, b""
+    first, block = 0, None  # as if a runaway line 0 came before the first block
     while True:
         try:
             first, block, size = next(read)
         except StopIteration:
             return
         except OSError as error:  # a read failing midway (a disk or network error): the rest is lost
-            following = first + max(block.count(b"\n"), 1) if block else first  # the line after the last block
+            following = first + (1 if block is None else max(block.count(b"\n"), 1))  # the line after the last
             yield Meta(index, name, following, 0), ("problem", f"cannot be read: {error.strerror or error}")
             return
-        if blocks:
+        if block is None:
+            yield Meta(index, name, first, size), _too_long()
+        elif blocks:
             yield Meta(index, name, first, size), ("block", (first, block))
         else:
             for number, weight, task in block_records(first, block):
