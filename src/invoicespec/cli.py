@@ -116,7 +116,8 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("--format", choices=FORMATS, default="text",
                           help="output format: text, json, github (workflow annotations) or junit (XML)")
     validate.add_argument("--jobs", type=_jobs, default=1, metavar="N",
-                          help="processes that check, this one included (default 1; 0: one per CPU); the output is the same")
+                          help="processes that check, this one included (default 1; 0: one per CPU); "
+                               "the output is the same")
     validate.add_argument("--jsonl", action="store_true", help="read standard input (-) as JSON Lines")
     validate.add_argument("--max-bytes", type=_max_bytes, default=MAX_DOCUMENT_BYTES, metavar="N",
                           help="refuse, unread, a payload file larger than N bytes (default 64 MiB)")

@@ -11,10 +11,10 @@ sources and their records are ``io.inputs``, the writers ``io.writers``, the
 progress bar ``io.progress``.
 
 Memory stays flat whatever the input's size: a JSON Lines file is read a block
-of lines at a time (never whole), the pool has at most a few chunks of records in flight, and
-no writer keeps the results (JSON is written incrementally; JUnit spools each
-suite to a temporary file because its header carries counts known only at the
-end).
+of lines at a time (never whole), the pool has at most a few chunks of records
+in flight, and no writer keeps the results (JSON is written incrementally; JUnit
+spools each suite to a temporary file because its header carries counts known
+only at the end).
 """
 
 from __future__ import annotations
@@ -241,11 +241,12 @@ def _pooled(
 
     chunk: list[tuple[Meta, Task]] = []
     for item in tasks:
-        if item[1][0] == "block" and chunk:
+        block = item[1][0] == "block"
+        if block and chunk:
             run(chunk)
             chunk = []
         chunk.append(item)
-        if len(chunk) == CHUNK_RECORDS or item[1][0] == "block":
+        if block or len(chunk) == CHUNK_RECORDS:
             run(chunk)
             chunk = []
             yield from ready(wait=len(pending) > 2 * window)
